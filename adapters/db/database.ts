@@ -1,0 +1,68 @@
+import pg from 'pg';
+import { Kysely, PostgresDialect } from 'kysely';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres.ts';
+
+// Stream positions and money in minor units are bigint columns: read them as bigint, never as
+// a lossy number or a string that arithmetic would concatenate.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => BigInt(value));
+
+/** Kysely over no declared tables: each module adds its own with `db.withTables<T>()`. */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export type AnyDb = Kysely<{}>;
+
+export interface Database {
+  readonly pool: pg.Pool;
+  readonly db: AnyDb;
+  /** `postgres` for a server named by DATABASE_URL, `embedded` for PGlite in DATA_DIR. */
+  readonly kind: 'postgres' | 'embedded';
+  /** Where the data lives, for messages (never includes a password). */
+  readonly description: string;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** A Postgres server; when absent the embedded store is started. */
+  readonly databaseUrl?: string | undefined;
+  /** Embedded store directory; null keeps the embedded store in memory (tests). */
+  readonly dataDir: string | null;
+  /** Which command opens the store, shown to a second process that finds it locked. */
+  readonly command: string;
+  readonly poolSize?: number;
+}
+
+export function describeUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.password = parsed.password ? '***' : '';
+    return parsed.toString();
+  } catch {
+    return 'postgres (unparseable DATABASE_URL)';
+  }
+}
+
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  let embedded: EmbeddedPostgres | undefined;
+  let url = options.databaseUrl;
+  if (!url) {
+    embedded = await startEmbeddedPostgres({ dataDir: options.dataDir, command: options.command });
+    url = embedded.url;
+  }
+  const max = Math.min(options.poolSize ?? 10, embedded ? embedded.maxConnections - 2 : Infinity);
+  const pool = new pg.Pool({ connectionString: url, max });
+  // An idle client that loses its server (restart, network) must not crash the process.
+  pool.on('error', () => {});
+  const db: AnyDb = new Kysely({ dialect: new PostgresDialect({ pool }) });
+  let closed = false;
+  return {
+    pool,
+    db,
+    kind: embedded ? 'embedded' : 'postgres',
+    description: embedded ? `embedded store in ${options.dataDir ?? 'memory'}` : describeUrl(url),
+    async close() {
+      if (closed) return;
+      closed = true;
+      await db.destroy();
+      await embedded?.stop();
+    },
+  };
+}

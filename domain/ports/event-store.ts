@@ -1,0 +1,117 @@
+/**
+ * The event store port. Two adapters implement it (`adapters/eventstore/postgres.ts`,
+ * and EventStoreDB in a later issue) and both must pass `test/contract/event-store.contract.ts`.
+ */
+
+/** JSON-serialisable value: what an event's data and metadata may hold. */
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+/**
+ * `any` appends regardless of the stream's state, `no_stream` only to a stream that has no
+ * events yet, a bigint only when the stream's last revision is exactly that (revisions start at 0).
+ */
+export type ExpectedRevision = 'any' | 'no_stream' | bigint;
+
+export interface NewEvent {
+  /** UUID. Derived deterministically from the Stripe event id, so redelivery is detected. */
+  readonly id: string;
+  readonly type: string;
+  readonly data: Json;
+  readonly metadata?: { [key: string]: Json };
+}
+
+/**
+ * A position in the global log, ordered by `commit` then `prepare`. EventStoreDB names its
+ * positions this way; the Postgres adapter stores (transaction id, sequence) in them, so a
+ * checkpoint is two bigints in either store.
+ */
+export interface GlobalPosition {
+  readonly commit: bigint;
+  readonly prepare: bigint;
+}
+
+export const START: GlobalPosition = Object.freeze({ commit: -1n, prepare: -1n });
+
+export interface RecordedEvent {
+  readonly id: string;
+  readonly type: string;
+  readonly streamName: string;
+  /** 0-based position of the event within its stream. */
+  readonly revision: bigint;
+  readonly position: GlobalPosition;
+  readonly data: Json;
+  readonly metadata: { [key: string]: Json };
+  readonly recordedAt: Date;
+}
+
+export interface AppendResult {
+  /** Revision of the stream's last event after the append (-1n: the stream is still empty). */
+  readonly nextRevision: bigint;
+  /** Ids appended by this call. */
+  readonly appended: readonly string[];
+  /** Ids the stream already held: not stored again. */
+  readonly duplicates: readonly string[];
+}
+
+export interface ReadStreamOptions {
+  /** Revision to start from (inclusive). Defaults to the first (forwards) or last (backwards). */
+  readonly from?: bigint;
+  readonly direction?: 'forwards' | 'backwards';
+  readonly limit?: number;
+}
+
+export interface ReadAllOptions {
+  /** Exclusive: events strictly after this position. Defaults to the start of the log. */
+  readonly after?: GlobalPosition;
+  /** Only events whose stream name starts with one of these prefixes. */
+  readonly streamPrefixes?: readonly string[];
+  readonly limit?: number;
+}
+
+export interface SubscribeOptions extends Omit<ReadAllOptions, 'limit'> {
+  /** Events are handed over in batches of at most this many (default 500). */
+  readonly batchSize?: number;
+  /**
+   * Called with each batch, in global order. The next batch is read only after the promise
+   * settles; a rejection stops the subscription and is reported through `done`.
+   */
+  readonly onBatch: (events: readonly RecordedEvent[]) => Promise<void>;
+}
+
+export interface Subscription {
+  /** Stops following; resolves once the current batch (if any) has been handled. */
+  stop(): Promise<void>;
+  /** Settles when the subscription stops: resolves on `stop()`, rejects on a handler or read error. */
+  readonly done: Promise<void>;
+}
+
+export interface EventStore {
+  append(stream: string, events: readonly NewEvent[], options?: { expectedRevision?: ExpectedRevision }): Promise<AppendResult>;
+  readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+  readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
+  /** Catches up from `after`, then follows new appends (each seen within 100 ms). */
+  subscribe(options: SubscribeOptions): Subscription;
+  /** The position of the newest event a reader can see now (START when the log is empty). */
+  headPosition(): Promise<GlobalPosition>;
+  /** Throws when the store does not answer. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export class WrongExpectedRevisionError extends Error {
+  override readonly name = 'WrongExpectedRevisionError';
+  constructor(
+    readonly stream: string,
+    readonly expected: ExpectedRevision,
+    /** -1n when the stream does not exist. */
+    readonly actual: bigint,
+  ) {
+    super(`append to ${stream}: expected revision ${String(expected)}, stream is at ${actual === -1n ? 'no_stream' : String(actual)}`);
+  }
+}
+
+export function comparePositions(a: GlobalPosition, b: GlobalPosition): number {
+  if (a.commit !== b.commit) return a.commit < b.commit ? -1 : 1;
+  if (a.prepare !== b.prepare) return a.prepare < b.prepare ? -1 : 1;
+  return 0;
+}
