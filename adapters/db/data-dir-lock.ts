@@ -6,8 +6,8 @@ export class DataDirInUseError extends Error {
   constructor(readonly dataDir: string, readonly pid: number, readonly command: string) {
     super(
       `The embedded store in ${dataDir} is in use by process ${pid} (${command}). ` +
-        `Only one process may open it at a time: stop that process first, run this command through it, ` +
-        `or set DATABASE_URL to use a Postgres server that many processes can share.`,
+        `Only one process may open it at a time: stop that process first (Ctrl+C or kill ${pid}) and run this again, ` +
+        `or set DATABASE_URL to a Postgres server, which many processes can share.`,
     );
   }
 }

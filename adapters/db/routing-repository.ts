@@ -1,0 +1,82 @@
+import { sql } from 'kysely';
+import type { AnyDb } from './database.ts';
+
+type RoutingTables = {
+  customer_links: { stripe_customer_id: string; tenant_id: string; linked_by_event_id: string };
+  parked_events: {
+    event_id: string;
+    stream_revision: bigint;
+    stripe_event_id: string;
+    stripe_type: string;
+    stripe_customer_id: string | null;
+    hinted_tenant_id: string | null;
+    stripe_created: Date;
+    rerouted_to: string | null;
+  };
+  tenants: { id: string };
+};
+
+export interface ReroutableEvent {
+  readonly eventId: string;
+  readonly streamRevision: bigint;
+  readonly stripeEventId: string;
+  readonly tenantId: string;
+}
+
+export interface ParkedEvent {
+  readonly eventId: string;
+  readonly stripeEventId: string;
+  readonly stripeType: string;
+  readonly stripeCustomerId: string | null;
+  readonly hintedTenantId: string | null;
+  readonly stripeCreated: Date;
+}
+
+/** Reads of the routing projection's tables, for ingest and the re-router. */
+export function createRoutingRepository(anyDb: AnyDb) {
+  const db = anyDb.withTables<RoutingTables>();
+  return {
+    async tenantForCustomer(stripeCustomerId: string): Promise<string | null> {
+      const row = await db
+        .selectFrom('customer_links')
+        .select('tenant_id')
+        .where('stripe_customer_id', '=', stripeCustomerId)
+        .executeTakeFirst();
+      return row?.tenant_id ?? null;
+    },
+
+    /** Parked events whose tenant is known now: by a customer link or a tenant created since. */
+    async reroutable(limit = 100): Promise<ReroutableEvent[]> {
+      const rows = await db
+        .selectFrom('parked_events as p')
+        .leftJoin('customer_links as l', 'l.stripe_customer_id', 'p.stripe_customer_id')
+        .leftJoin('tenants as t', (join) => join.on(sql<boolean>`t.id::text = p.hinted_tenant_id`))
+        .select(['p.event_id', 'p.stream_revision', 'p.stripe_event_id', 'l.tenant_id as linked', 't.id as hinted'])
+        .where('p.rerouted_to', 'is', null)
+        .where((eb) => eb.or([eb('l.tenant_id', 'is not', null), eb('t.id', 'is not', null)]))
+        .orderBy('p.stream_revision')
+        .limit(limit)
+        .execute();
+      return rows.map((r) => ({
+        eventId: r.event_id,
+        streamRevision: r.stream_revision,
+        stripeEventId: r.stripe_event_id,
+        tenantId: (r.hinted ?? r.linked) as string,
+      }));
+    },
+
+    async parked(): Promise<ParkedEvent[]> {
+      const rows = await db.selectFrom('parked_events').selectAll().where('rerouted_to', 'is', null).orderBy('stream_revision').execute();
+      return rows.map((r) => ({
+        eventId: r.event_id,
+        stripeEventId: r.stripe_event_id,
+        stripeType: r.stripe_type,
+        stripeCustomerId: r.stripe_customer_id,
+        hintedTenantId: r.hinted_tenant_id,
+        stripeCreated: r.stripe_created,
+      }));
+    },
+  };
+}
+
+export type RoutingRepository = ReturnType<typeof createRoutingRepository>;

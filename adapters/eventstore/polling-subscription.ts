@@ -1,0 +1,87 @@
+import { comparePositions, type GlobalPosition, type RecordedEvent, type Subscription } from '../../domain/ports/event-store.ts';
+
+export interface PollBatch {
+  readonly events: readonly RecordedEvent[];
+  /**
+   * How far the read looked: at least the last event's position, and more when a filtered
+   * read found nothing further up to the visible head, so the next poll need not scan the
+   * same non-matching events again.
+   */
+  readonly scannedTo: GlobalPosition;
+}
+
+export interface PollingSubscriptionOptions {
+  readonly after: GlobalPosition;
+  readonly batchSize: number;
+  readonly onBatch: (events: readonly RecordedEvent[]) => Promise<void>;
+  readonly read: (after: GlobalPosition, limit: number) => Promise<PollBatch>;
+  /** Read errors that are worth waiting out (the store restarting, a dropped connection). */
+  readonly isTransient: (error: unknown) => boolean;
+  readonly pollIntervalMs: number;
+  /** Told about each read error that is being retried, so it can be logged. */
+  readonly onReadRetry?: ((error: unknown, attempt: number, delayMs: number) => void) | undefined;
+}
+
+const MAX_RETRY_DELAY_MS = 5_000;
+
+/**
+ * Catches up in batches from `after`, then polls. Each batch is handed over only after the
+ * previous one's promise settled. A handler error ends the subscription at once (`done`
+ * rejects): retrying a handler is its owner's decision. A transient read error is retried with
+ * capped exponential backoff and jitter; any other read error rejects `done`.
+ */
+export function startPollingSubscription(options: PollingSubscriptionOptions): Subscription {
+  let stopping = false;
+  let wake: (() => void) | undefined;
+
+  /** Waits, but returns at once when `stop()` is called. */
+  const pause = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        wake = undefined;
+        resolve();
+      }, ms);
+      wake = () => {
+        clearTimeout(timer);
+        wake = undefined;
+        resolve();
+      };
+    });
+
+  async function run(): Promise<void> {
+    let position = options.after;
+    let failures = 0;
+    while (!stopping) {
+      let batch: PollBatch;
+      try {
+        batch = await options.read(position, options.batchSize);
+        failures = 0;
+      } catch (error) {
+        if (stopping) return;
+        if (!options.isTransient(error)) throw error;
+        failures += 1;
+        const ceiling = Math.min(MAX_RETRY_DELAY_MS, options.pollIntervalMs * 2 ** failures);
+        const delay = Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
+        options.onReadRetry?.(error, failures, delay);
+        await pause(delay);
+        continue;
+      }
+      if (stopping) return;
+      if (batch.events.length > 0) await options.onBatch(batch.events);
+      if (comparePositions(batch.scannedTo, position) > 0) position = batch.scannedTo;
+      // A full batch means more is probably waiting: read on without pausing.
+      if (batch.events.length < options.batchSize) await pause(options.pollIntervalMs);
+    }
+  }
+
+  const done = run();
+  return {
+    done,
+    async stop() {
+      stopping = true;
+      wake?.();
+      // A failure is reported through `done`; stopping itself succeeds.
+      await done.catch(() => {});
+    },
+  };
+}

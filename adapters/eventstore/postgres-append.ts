@@ -1,0 +1,59 @@
+import type pg from 'pg';
+import { WrongExpectedRevisionError, type AppendResult, type ExpectedRevision, type NewEvent } from '../../domain/ports/event-store.ts';
+
+/**
+ * The body of an append, run inside a transaction the caller opened on `client` (validated
+ * input, ids in lower case). Split from the BEGIN/COMMIT so that a test can hold an append's
+ * transaction open and commit it out of order with the exact statements the store runs.
+ */
+export async function appendWithinTransaction(
+  client: pg.ClientBase,
+  stream: string,
+  events: readonly NewEvent[],
+  expected: ExpectedRevision,
+): Promise<AppendResult & { written: boolean }> {
+  // Appends to one stream queue on its row; the row is created on first use. After the lock
+  // is granted, the statements below take fresh snapshots (READ COMMITTED) and so see what
+  // the previous holder committed.
+  await client.query('INSERT INTO streams (stream_name, revision) VALUES ($1, -1) ON CONFLICT (stream_name) DO NOTHING', [stream]);
+  const locked = await client.query<{ revision: bigint }>('SELECT revision FROM streams WHERE stream_name = $1 FOR UPDATE', [stream]);
+  const current = locked.rows[0]!.revision;
+
+  const held = await client.query<{ event_id: string }>(
+    'SELECT event_id::text FROM events WHERE stream_name = $1 AND event_id = ANY($2::uuid[])',
+    [stream, events.map((event) => event.id)],
+  );
+  const seen = new Set(held.rows.map((row) => row.event_id));
+  const fresh: NewEvent[] = [];
+  const duplicates: string[] = [];
+  for (const event of events) {
+    // An id repeated within one call is a duplicate of its first occurrence.
+    if (seen.has(event.id)) duplicates.push(event.id);
+    else {
+      seen.add(event.id);
+      fresh.push(event);
+    }
+  }
+
+  // Pure redelivery succeeds whatever the expected revision: the events are already stored.
+  if (fresh.length === 0 && events.length > 0) return { nextRevision: current, appended: [], duplicates, written: false };
+
+  const conflict =
+    (expected === 'no_stream' && current !== -1n) || (typeof expected === 'bigint' && current !== expected);
+  if (conflict) throw new WrongExpectedRevisionError(stream, expected, current);
+  if (fresh.length === 0) return { nextRevision: current, appended: [], duplicates, written: false };
+
+  // One statement for the batch; WITH ORDINALITY + ORDER BY gives revisions and global
+  // positions in the caller's order.
+  const payload = fresh.map((event) => ({ id: event.id, type: event.type, data: event.data, metadata: event.metadata ?? {} }));
+  await client.query(
+    `INSERT INTO events (stream_name, stream_revision, event_id, event_type, data, metadata)
+     SELECT $1, $2::bigint + e.ord, (e.value->>'id')::uuid, e.value->>'type', e.value->'data', e.value->'metadata'
+       FROM jsonb_array_elements($3::jsonb) WITH ORDINALITY AS e(value, ord)
+      ORDER BY e.ord`,
+    [stream, String(current), JSON.stringify(payload)],
+  );
+  const nextRevision = current + BigInt(fresh.length);
+  await client.query('UPDATE streams SET revision = $2 WHERE stream_name = $1', [stream, String(nextRevision)]);
+  return { nextRevision, appended: fresh.map((event) => event.id), duplicates, written: true };
+}

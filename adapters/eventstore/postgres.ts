@@ -1,0 +1,137 @@
+import type pg from 'pg';
+import { START, comparePositions, type EventStore, type GlobalPosition, type Subscription } from '../../domain/ports/event-store.ts';
+import { appendWithinTransaction } from './postgres-append.ts';
+import { selectAll, selectHead, selectStream } from './postgres-read.ts';
+import { isTransientPostgresError } from './postgres-transient.ts';
+import { startPollingSubscription } from './polling-subscription.ts';
+import {
+  checkBatchSize,
+  checkExpectedRevision,
+  checkNewEvents,
+  checkReadAllOptions,
+  checkReadStreamOptions,
+  checkStreamName,
+} from './validate.ts';
+
+export interface PostgresEventStoreOptions {
+  /** How often a caught-up subscription looks for new events (default 25 ms). */
+  readonly pollIntervalMs?: number;
+  /** Told about each subscription read error that is being retried (for logging). */
+  readonly onReadRetry?: (error: unknown, attempt: number, delayMs: number) => void;
+}
+
+const DEFAULT_POLL_INTERVAL_MS = 25;
+const DEFAULT_BATCH_SIZE = 500;
+
+/**
+ * The event store in Postgres tables created by `migrateEventStore`. The pool belongs to the
+ * caller: `close()` stops this store's subscriptions but leaves the pool open.
+ *
+ * Every transaction runs on one checked-out client and awaits nothing else while open: the
+ * embedded store serialises transactions, so waiting on a second connection would deadlock.
+ */
+export function createPostgresEventStore(pool: pg.Pool, options: PostgresEventStoreOptions = {}): EventStore {
+  const pollIntervalMs = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
+  if (!(pollIntervalMs > 0)) throw new RangeError(`pollIntervalMs must be positive, got ${String(pollIntervalMs)}`);
+  const subscriptions = new Set<Subscription>();
+  let closed = false;
+
+  const ensureOpen = (operation: string) => {
+    if (closed) throw new Error(`event store is closed (${operation})`);
+  };
+
+  return {
+    async append(stream, events, appendOptions = {}) {
+      ensureOpen('append');
+      checkStreamName(stream);
+      const valid = checkNewEvents(stream, events);
+      const expected = appendOptions.expectedRevision ?? 'any';
+      checkExpectedRevision(stream, expected);
+
+      const client = await pool.connect();
+      let broken = false;
+      try {
+        await client.query('BEGIN');
+        try {
+          const { written, ...result } = await appendWithinTransaction(client, stream, valid, expected);
+          // Nothing written (pure redelivery, empty append): leave no stream row behind.
+          await client.query(written ? 'COMMIT' : 'ROLLBACK');
+          return result;
+        } catch (error) {
+          await client.query('ROLLBACK').catch(() => { broken = true; });
+          throw error;
+        }
+      } finally {
+        // A client whose ROLLBACK failed has lost its connection: discard it.
+        client.release(broken);
+      }
+    },
+
+    async readStream(stream, readOptions = {}) {
+      ensureOpen('readStream');
+      checkStreamName(stream);
+      checkReadStreamOptions(stream, readOptions);
+      return selectStream(pool, stream, {
+        from: readOptions.from,
+        backwards: readOptions.direction === 'backwards',
+        limit: readOptions.limit,
+      });
+    },
+
+    async readAll(readOptions = {}) {
+      ensureOpen('readAll');
+      checkReadAllOptions(readOptions);
+      return selectAll(pool, { after: readOptions.after ?? START, prefixes: readOptions.streamPrefixes, limit: readOptions.limit });
+    },
+
+    subscribe(subscribeOptions) {
+      ensureOpen('subscribe');
+      checkReadAllOptions(subscribeOptions);
+      const batchSize = subscribeOptions.batchSize ?? DEFAULT_BATCH_SIZE;
+      checkBatchSize(batchSize);
+      if (typeof subscribeOptions.onBatch !== 'function') throw new TypeError('subscribe: onBatch must be a function');
+      const prefixes = subscribeOptions.streamPrefixes;
+
+      const read = async (after: GlobalPosition, limit: number) => {
+        // Filtered: note the head *before* reading. Every event up to it is already below the
+        // horizon, so the read (a later snapshot) sees them all; if it was not cut short by
+        // the limit, nothing up to the head is left to find and the next poll starts there.
+        const head = prefixes ? await selectHead(pool) : undefined;
+        const events = await selectAll(pool, { after, prefixes, limit });
+        let scannedTo = events.at(-1)?.position ?? after;
+        if (head && events.length < limit && comparePositions(head, scannedTo) > 0) scannedTo = head;
+        return { events, scannedTo };
+      };
+
+      const subscription = startPollingSubscription({
+        after: subscribeOptions.after ?? START,
+        batchSize,
+        onBatch: subscribeOptions.onBatch,
+        read,
+        isTransient: isTransientPostgresError,
+        pollIntervalMs,
+        onReadRetry: options.onReadRetry,
+      });
+      subscriptions.add(subscription);
+      const forget = () => { subscriptions.delete(subscription); };
+      subscription.done.then(forget, forget);
+      return subscription;
+    },
+
+    async headPosition() {
+      ensureOpen('headPosition');
+      return selectHead(pool);
+    },
+
+    async ping() {
+      ensureOpen('ping');
+      await pool.query('SELECT 1');
+    },
+
+    async close() {
+      if (closed) return;
+      closed = true;
+      await Promise.all([...subscriptions].map((subscription) => subscription.stop()));
+    },
+  };
+}

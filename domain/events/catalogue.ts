@@ -1,0 +1,81 @@
+import { z } from 'zod';
+import { chargeRefundedSchema } from './charge-events.ts';
+import { checkoutSessionCompletedSchema } from './checkout-events.ts';
+import { customerEventDataSchema } from './customer-events.ts';
+import { invoiceEventDataSchema, invoicePaymentPaidSchema } from './invoice-events.ts';
+import { paymentMethodAttachedSchema } from './payment-method-events.ts';
+import { stripeEventRecordedSchema } from './stripe-event-recorded.ts';
+import { subscriptionEventDataSchema } from './subscription-events.ts';
+
+/** Every domain event type and the schema of its data. */
+export const domainEventSchemas = {
+  CheckoutSessionCompleted: checkoutSessionCompletedSchema,
+  SubscriptionCreated: subscriptionEventDataSchema,
+  SubscriptionUpdated: subscriptionEventDataSchema,
+  SubscriptionDeleted: subscriptionEventDataSchema,
+  SubscriptionTrialWillEnd: subscriptionEventDataSchema,
+  InvoicePaid: invoiceEventDataSchema,
+  InvoicePaymentFailed: invoiceEventDataSchema,
+  InvoicePaymentActionRequired: invoiceEventDataSchema,
+  InvoicePaymentPaid: invoicePaymentPaidSchema,
+  CustomerUpdated: customerEventDataSchema,
+  CustomerDeleted: customerEventDataSchema,
+  PaymentMethodAttached: paymentMethodAttachedSchema,
+  ChargeRefunded: chargeRefundedSchema,
+  StripeEventRecorded: stripeEventRecordedSchema,
+} as const satisfies Record<string, z.ZodType>;
+
+export type DomainEventType = keyof typeof domainEventSchemas;
+
+export type DomainEventData<T extends DomainEventType> = z.output<(typeof domainEventSchemas)[T]>;
+
+export type DomainEvent = { [T in DomainEventType]: { type: T; data: DomainEventData<T> } }[DomainEventType];
+
+export type DomainEventOf<T extends DomainEventType> = Extract<DomainEvent, { type: T }>;
+
+/** The Stripe event types the catalogue models; every other verified event becomes StripeEventRecorded. */
+export const stripeTypeToDomainType = {
+  'checkout.session.completed': 'CheckoutSessionCompleted',
+  'customer.subscription.created': 'SubscriptionCreated',
+  'customer.subscription.updated': 'SubscriptionUpdated',
+  'customer.subscription.deleted': 'SubscriptionDeleted',
+  'customer.subscription.trial_will_end': 'SubscriptionTrialWillEnd',
+  'invoice.paid': 'InvoicePaid',
+  'invoice.payment_failed': 'InvoicePaymentFailed',
+  'invoice.payment_action_required': 'InvoicePaymentActionRequired',
+  'invoice_payment.paid': 'InvoicePaymentPaid',
+  'customer.updated': 'CustomerUpdated',
+  'customer.deleted': 'CustomerDeleted',
+  'payment_method.attached': 'PaymentMethodAttached',
+  'charge.refunded': 'ChargeRefunded',
+} as const satisfies Record<string, Exclude<DomainEventType, 'StripeEventRecorded'>>;
+
+export type StripeEventType = keyof typeof stripeTypeToDomainType;
+export type ModelledDomainType = (typeof stripeTypeToDomainType)[StripeEventType];
+
+/** Own keys only, so a Stripe type such as "constructor" is not mistaken for a modelled one. */
+export function domainTypeForStripeType(stripeType: string): ModelledDomainType | null {
+  return Object.hasOwn(stripeTypeToDomainType, stripeType)
+    ? stripeTypeToDomainType[stripeType as StripeEventType]
+    : null;
+}
+
+export function isDomainEventType(type: string): type is DomainEventType {
+  return Object.hasOwn(domainEventSchemas, type);
+}
+
+export type DomainEventParseResult = { success: true; event: DomainEvent } | { success: false; error: string };
+
+export function safeParseDomainEvent(type: string, data: unknown): DomainEventParseResult {
+  if (!isDomainEventType(type)) return { success: false, error: `unknown domain event type ${JSON.stringify(type)}` };
+  const parsed = domainEventSchemas[type].safeParse(data);
+  if (!parsed.success) return { success: false, error: `invalid ${type} event data: ${z.prettifyError(parsed.error)}` };
+  // The schema chosen by `type` produced `data`, so the pair is a DomainEvent; TS cannot correlate them.
+  return { success: true, event: { type, data: parsed.data } as DomainEvent };
+}
+
+export function parseDomainEvent(type: string, data: unknown): DomainEvent {
+  const result = safeParseDomainEvent(type, data);
+  if (!result.success) throw new Error(result.error);
+  return result.event;
+}

@@ -1,0 +1,21 @@
+import { z } from 'zod';
+import { currencyCode, minorUnits } from '../money.ts';
+import { commonEventDataSchema } from './common.ts';
+
+export const chargeSnapshotSchema = z.object({
+  id: z.string(),
+  paymentIntentId: z.string().nullable(),
+  invoiceId: z.string().nullable(),
+  amount: minorUnits,
+  amountRefunded: minorUnits,
+  currency: currencyCode,
+  refunded: z.boolean(),
+  receiptUrl: z.string().nullable(),
+});
+
+export const chargeRefundedSchema = commonEventDataSchema.extend({
+  charge: chargeSnapshotSchema,
+});
+
+export type ChargeSnapshot = z.output<typeof chargeSnapshotSchema>;
+export type ChargeRefundedData = z.output<typeof chargeRefundedSchema>;

@@ -1,0 +1,46 @@
+import { isRecord } from '../is-record.ts';
+import { customerIdOf } from '../stripe/customer-id.ts';
+import type { StripeEventEnvelope } from '../stripe/envelope.ts';
+
+export interface TenantHints {
+  /** The tenant the object names itself; null when it names none. */
+  readonly tenantId: string | null;
+  /** The Stripe customer, for the customer-to-tenant link when the object names no tenant. */
+  readonly customerId: string | null;
+}
+
+/** What a Stripe event's object says about its tenant, in the order of DESIGN.md "Streams". */
+export function tenantHints(envelope: StripeEventEnvelope): TenantHints {
+  const object = envelope.data.object;
+  const candidates = [
+    tenantIdInMetadata(object),
+    object.object === 'checkout.session' ? object.client_reference_id : undefined,
+    ...(object.object === 'invoice' ? invoiceSubscriptionTenantIds(object) : []),
+    // An expanded customer (e.g. on an invoice or session) carries the metadata we set on it.
+    tenantIdInMetadata(object.customer),
+  ];
+  return { tenantId: candidates.map(nonEmpty).find((id) => id !== null) ?? null, customerId: customerIdOf(object) };
+}
+
+/** The tenant named by the event itself wins; the link recorded at checkout is the fallback. */
+export function resolveTenant(hints: TenantHints, linkedTenantId: string | null): string | null {
+  return hints.tenantId ?? nonEmpty(linkedTenantId);
+}
+
+// The subscription's metadata, copied onto the invoice: at subscription_details in older API
+// versions (2023-10-16 among them), at parent.subscription_details in current ones.
+function invoiceSubscriptionTenantIds(invoice: Record<string, unknown>): unknown[] {
+  return [tenantIdInMetadata(invoice.subscription_details), tenantIdInMetadata(field(invoice.parent, 'subscription_details'))];
+}
+
+function tenantIdInMetadata(object: unknown): unknown {
+  return field(field(object, 'metadata'), 'tenant_id');
+}
+
+function field(object: unknown, key: string): unknown {
+  return isRecord(object) ? object[key] : undefined;
+}
+
+function nonEmpty(value: unknown): string | null {
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : null;
+}

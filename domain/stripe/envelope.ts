@@ -1,0 +1,20 @@
+import { z } from 'zod';
+
+/**
+ * A Stripe webhook body after its signature was verified. Loose, because Stripe adds fields
+ * to events over API versions and a verified event must never be rejected for that.
+ */
+export const stripeEventEnvelopeSchema = z.looseObject({
+  id: z.string().startsWith('evt_'),
+  object: z.literal('event'),
+  // Events created before API versioning, and some fixtures, carry no version.
+  api_version: z.string().nullable().default(null),
+  created: z.number().int(),
+  livemode: z.boolean(),
+  type: z.string(),
+  data: z.looseObject({
+    object: z.record(z.string(), z.unknown()),
+  }),
+});
+
+export type StripeEventEnvelope = z.output<typeof stripeEventEnvelopeSchema>;

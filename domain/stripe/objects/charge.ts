@@ -1,0 +1,27 @@
+import { z } from 'zod';
+import type { ChargeSnapshot } from '../../events/charge-events.ts';
+import { minorUnits, stripeCurrency } from '../../money.ts';
+import { expandableId, orNull } from './fields.ts';
+
+export const stripeChargeSchema = z
+  .looseObject({
+    id: z.string(),
+    payment_intent: orNull(expandableId),
+    // Removed from charges in newer API versions: the invoice is then known through invoice_payment.
+    invoice: orNull(expandableId),
+    amount: minorUnits,
+    amount_refunded: minorUnits,
+    currency: stripeCurrency,
+    refunded: z.boolean(),
+    receipt_url: orNull(z.string()),
+  })
+  .transform((charge): ChargeSnapshot => ({
+    id: charge.id,
+    paymentIntentId: charge.payment_intent,
+    invoiceId: charge.invoice,
+    amount: charge.amount,
+    amountRefunded: charge.amount_refunded,
+    currency: charge.currency,
+    refunded: charge.refunded,
+    receiptUrl: charge.receipt_url,
+  }));

@@ -1,0 +1,81 @@
+import { z } from 'zod';
+import {
+  domainTypeForStripeType,
+  safeParseDomainEvent,
+  type DomainEvent,
+  type DomainEventData,
+  type ModelledDomainType,
+} from '../events/catalogue.ts';
+import type { CommonEventData } from '../events/common.ts';
+import { customerIdOf } from './customer-id.ts';
+import type { StripeEventEnvelope } from './envelope.ts';
+import { stripeChargeSchema } from './objects/charge.ts';
+import { stripeCheckoutSessionSchema } from './objects/checkout-session.ts';
+import { stripeCustomerSchema } from './objects/customer.ts';
+import { stripeInvoicePaymentSchema } from './objects/invoice-payment.ts';
+import { stripeInvoiceSchema } from './objects/invoice.ts';
+import { stripePaymentMethodSchema } from './objects/payment-method.ts';
+import { stripeSubscriptionSchema } from './objects/subscription.ts';
+import { scrubCardData } from './scrub-card-data.ts';
+
+type SpecificFields<T extends ModelledDomainType> = Omit<DomainEventData<T>, keyof CommonEventData>;
+
+const subscriptionFields = stripeSubscriptionSchema.transform((subscription) => ({ subscription }));
+const invoiceFields = stripeInvoiceSchema.transform((invoice) => ({ invoice }));
+
+/** For each modelled type: how its Stripe object becomes the event's own fields. */
+const specificFieldReaders: { [T in ModelledDomainType]: z.ZodType<SpecificFields<T>> } = {
+  CheckoutSessionCompleted: stripeCheckoutSessionSchema.transform((session) => ({ session })),
+  SubscriptionCreated: subscriptionFields,
+  SubscriptionUpdated: subscriptionFields,
+  SubscriptionDeleted: subscriptionFields,
+  SubscriptionTrialWillEnd: subscriptionFields,
+  InvoicePaid: invoiceFields,
+  InvoicePaymentFailed: invoiceFields,
+  InvoicePaymentActionRequired: invoiceFields,
+  InvoicePaymentPaid: stripeInvoicePaymentSchema.transform((invoicePayment) => ({ invoicePayment })),
+  CustomerUpdated: stripeCustomerSchema.transform((customer) => ({ customer })),
+  // The event itself is the fact of deletion, whether or not its object carries `deleted: true`.
+  CustomerDeleted: stripeCustomerSchema.transform((customer) => ({ customer: { ...customer, deleted: true } })),
+  PaymentMethodAttached: stripePaymentMethodSchema.transform((paymentMethod) => ({ paymentMethod })),
+  ChargeRefunded: stripeChargeSchema.transform((charge) => ({ charge })),
+};
+
+/**
+ * The domain event for a verified Stripe event. Never throws on Stripe's data: a type we do not
+ * model, or an object we cannot read, becomes StripeEventRecorded, because a verified event is
+ * never dropped.
+ */
+export function translateStripeEvent(envelope: StripeEventEnvelope, tenantId: string | null): DomainEvent {
+  const object = envelope.data.object;
+  const common: CommonEventData = {
+    tenantId,
+    customerId: customerIdOf(object),
+    stripe: {
+      eventId: envelope.id,
+      type: envelope.type,
+      created: envelope.created,
+      apiVersion: envelope.api_version,
+      livemode: envelope.livemode,
+      object: scrubCardData(object),
+    },
+  };
+
+  const domainType = domainTypeForStripeType(envelope.type);
+  if (domainType === null) return recorded(common, 'unmodelled_type', null);
+
+  const fields = specificFieldReaders[domainType].safeParse(object);
+  if (!fields.success) return recorded(common, 'invalid_shape', z.prettifyError(fields.error));
+
+  // Checked against the catalogue so that what we append always parses back when read.
+  const event = safeParseDomainEvent(domainType, { ...common, ...fields.data });
+  return event.success ? event.event : recorded(common, 'invalid_shape', event.error);
+}
+
+function recorded(
+  common: CommonEventData,
+  reason: DomainEventData<'StripeEventRecorded'>['reason'],
+  detail: string | null,
+): DomainEvent {
+  return { type: 'StripeEventRecorded', data: { ...common, reason, detail } };
+}

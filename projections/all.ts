@@ -1,0 +1,12 @@
+import type { Projection } from './projection.ts';
+import { paymentsProjection } from './payments/projection.ts';
+import { routingProjection } from './routing.ts';
+import { subscriptionsProjection } from './subscriptions/projection.ts';
+
+export const allProjections: readonly Projection[] = [routingProjection, subscriptionsProjection, paymentsProjection];
+
+export function projectionByName(name: string): Projection {
+  const found = allProjections.find((p) => p.name === name);
+  if (!found) throw new Error(`unknown projection "${name}" (known: ${allProjections.map((p) => p.name).join(', ')})`);
+  return found;
+}

@@ -1,0 +1,46 @@
+import type { ProjectionDb } from '../projection.ts';
+
+export async function createPaymentsTables(db: ProjectionDb, schema: string) {
+  const s = db.schema.withSchema(schema);
+  await s
+    .createTable('payments')
+    .ifNotExists()
+    .addColumn('id', 'uuid', (c) => c.primaryKey())
+    .addColumn('tenant_id', 'uuid', (c) => c.notNull())
+    .addColumn('stripe_invoice_id', 'text', (c) => c.notNull().unique())
+    .addColumn('stripe_payment_intent_id', 'text')
+    .addColumn('stripe_charge_id', 'text')
+    .addColumn('stripe_customer_id', 'text')
+    .addColumn('stripe_subscription_id', 'text')
+    .addColumn('invoice_number', 'text')
+    .addColumn('amount_minor', 'bigint', (c) => c.notNull())
+    .addColumn('amount_refunded_minor', 'bigint', (c) => c.notNull())
+    .addColumn('currency', 'char(3)', (c) => c.notNull())
+    .addColumn('status', 'text', (c) => c.notNull())
+    .addColumn('description', 'text')
+    .addColumn('paid_at', 'timestamptz', (c) => c.notNull())
+    .addColumn('period_start', 'timestamptz')
+    .addColumn('period_end', 'timestamptz')
+    .addColumn('receipt_url', 'text')
+    .addColumn('invoice_created', 'timestamptz', (c) => c.notNull())
+    .execute();
+  await s.createIndex('payments_tenant_paid_idx').ifNotExists().on('payments').columns(['tenant_id', 'paid_at', 'id']).execute();
+  await s
+    .createTable('payment_refunds')
+    .ifNotExists()
+    .addColumn('stripe_charge_id', 'text', (c) => c.primaryKey())
+    .addColumn('tenant_id', 'uuid', (c) => c.notNull())
+    .addColumn('stripe_payment_intent_id', 'text')
+    .addColumn('stripe_invoice_id', 'text')
+    .addColumn('amount_refunded_minor', 'bigint', (c) => c.notNull())
+    .addColumn('currency', 'char(3)', (c) => c.notNull())
+    .execute();
+  await s
+    .createTable('invoice_payment_links')
+    .ifNotExists()
+    .addColumn('stripe_invoice_id', 'text', (c) => c.primaryKey())
+    .addColumn('tenant_id', 'uuid', (c) => c.notNull())
+    .addColumn('stripe_payment_intent_id', 'text')
+    .addColumn('stripe_charge_id', 'text')
+    .execute();
+}

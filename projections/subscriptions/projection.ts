@@ -1,0 +1,61 @@
+import { sql } from 'kysely';
+import { TENANT_STREAM_PREFIX } from '../../domain/routing/streams.ts';
+import type { Projection, ProjectionDb } from '../projection.ts';
+import { evolveSubscription, isSubscriptionEvent } from './evolve.ts';
+import type { SubscriptionRow } from './row.ts';
+
+export const subscriptionsProjection: Projection = {
+  name: 'subscriptions',
+  streamPrefixes: [TENANT_STREAM_PREFIX],
+  tables: ['subscriptions'],
+
+  async createTables(db: ProjectionDb, schema: string) {
+    await db.schema
+      .withSchema(schema)
+      .createTable('subscriptions')
+      .ifNotExists()
+      .addColumn('id', 'uuid', (c) => c.primaryKey())
+      .addColumn('tenant_id', 'uuid', (c) => c.notNull())
+      .addColumn('plan_id', 'text')
+      .addColumn('pending_plan_id', 'text')
+      .addColumn('status', 'text', (c) =>
+        c.notNull().check(sql`status in ('trialing','active','past_due','canceled','unpaid','incomplete','incomplete_expired','paused')`),
+      )
+      .addColumn('current_period_start', 'timestamptz')
+      .addColumn('current_period_end', 'timestamptz')
+      .addColumn('cancel_at_period_end', 'boolean', (c) => c.notNull())
+      .addColumn('cancel_reason', 'text')
+      .addColumn('cancel_date', 'timestamptz')
+      .addColumn('billing_contact_user_id', 'text')
+      .addColumn('stripe_subscription_id', 'text', (c) => c.notNull().unique())
+      .addColumn('stripe_customer_id', 'text')
+      .addColumn('stripe_price_id', 'text')
+      .addColumn('pending_stripe_price_id', 'text')
+      .addColumn('quantity', 'integer')
+      .addColumn('trial_end', 'timestamptz')
+      .addColumn('last_event_created', 'timestamptz', (c) => c.notNull())
+      .addColumn('created', 'timestamptz', (c) => c.notNull())
+      .addColumn('updated', 'timestamptz', (c) => c.notNull())
+      .execute();
+    await db.schema
+      .withSchema(schema)
+      .createIndex('subscriptions_tenant_idx')
+      .ifNotExists()
+      .on('subscriptions')
+      .columns(['tenant_id', 'created'])
+      .execute();
+  },
+
+  async apply(db, event, _recorded, context) {
+    if (!isSubscriptionEvent(event)) return;
+    const current = (await db
+      .selectFrom('subscriptions')
+      .selectAll()
+      .where('stripe_subscription_id', '=', event.data.subscription.id)
+      .executeTakeFirst()) as SubscriptionRow | undefined;
+    const next = evolveSubscription(current ?? null, event, context);
+    if (!next) return;
+    const { id: _id, ...changes } = next;
+    await db.insertInto('subscriptions').values(next).onConflict((oc) => oc.column('id').doUpdateSet(changes)).execute();
+  },
+};

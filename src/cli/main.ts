@@ -1,0 +1,113 @@
+import { Command, Option } from 'commander';
+import { allProjections } from '../../projections/all.ts';
+import { DataDirInUseError } from '../../adapters/db/data-dir-lock.ts';
+import { ConfigError, loadConfig } from '../config.ts';
+import { openLedger, type Ledger } from '../ledger.ts';
+import { createLogger } from '../logger.ts';
+import { serve } from '../serve.ts';
+import { printJsonLine } from './output.ts';
+import { registerProjectionCommands } from './projection-commands.ts';
+
+/** Errors an operator can act on are printed as one message; anything else keeps its stack. */
+function fail(error: unknown): never {
+  if (error instanceof ConfigError || error instanceof DataDirInUseError) {
+    process.stderr.write(`${error.message}\n`);
+    process.exit(2);
+  }
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+}
+
+async function withLedger(run: (ledger: Ledger) => Promise<void>): Promise<void> {
+  const config = loadConfig();
+  const ledger = await openLedger(config, { command: `ledger ${process.argv.slice(2).join(' ')}` });
+  try {
+    await run(ledger);
+  } finally {
+    await ledger.close();
+  }
+}
+
+const program = new Command('ledger')
+  .description('Event-sourced billing ledger for Stripe')
+  .showHelpAfterError()
+  .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+program
+  .command('serve')
+  .description('run the HTTP server, projections and re-router (what `npm start` runs)')
+  .action(async () => {
+    const config = loadConfig();
+    const logger = createLogger(config.logLevel);
+    const server = await serve(config, logger);
+    let stopping = false;
+    const stop = (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      logger.info({ signal }, 'shutting down');
+      server.close().then(
+        () => process.exit(0),
+        (error) => fail(error),
+      );
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+  });
+
+program
+  .command('migrate')
+  .description('create or update the event store, ledger and read-model tables')
+  .action(() =>
+    withLedger(async (ledger) => {
+      printJsonLine({ migrated: true, store: ledger.database.description, projections: allProjections.map((p) => p.name) });
+    }),
+  );
+
+const tenants = program.command('tenants').description('tenants and their API keys');
+tenants
+  .command('create')
+  .description('create a tenant; prints {"tenantId","apiKey"} (the key is shown only this once)')
+  .requiredOption('--name <name>', 'display name')
+  .action((options: { name: string }) =>
+    withLedger(async (ledger) => {
+      const { tenant, apiKey } = await ledger.tenants.create(options.name);
+      printJsonLine({ tenantId: tenant.id, apiKey });
+    }),
+  );
+tenants
+  .command('list')
+  .description('one JSON line per tenant (keys are never shown, only their prefix)')
+  .action(() =>
+    withLedger(async (ledger) => {
+      for (const t of await ledger.tenants.list()) {
+        printJsonLine({ tenantId: t.id, name: t.name, apiKeyPrefix: t.apiKeyPrefix, createdAt: t.createdAt });
+      }
+    }),
+  );
+
+registerProjectionCommands(program, withLedger);
+
+program
+  .command('streams')
+  .description('the event log')
+  .command('read <stream>')
+  .description('one JSON line per event of a stream, oldest first (e.g. tenant-<id>, unrouted)')
+  .addOption(new Option('--from <revision>', 'first revision to print').argParser((v) => BigInt(v)))
+  .addOption(new Option('--limit <n>', 'at most n events').argParser((v) => Number.parseInt(v, 10)))
+  .action((stream: string, options: { from?: bigint; limit?: number }) =>
+    withLedger(async (ledger) => {
+      let from = options.from ?? 0n;
+      let remaining = options.limit ?? Infinity;
+      while (remaining > 0) {
+        const page = await ledger.store.readStream(stream, { from, limit: Math.min(500, remaining) });
+        for (const e of page) {
+          printJsonLine({ stream: e.streamName, revision: e.revision, position: e.position, id: e.id, type: e.type, recordedAt: e.recordedAt, metadata: e.metadata, data: e.data });
+        }
+        if (page.length < Math.min(500, remaining)) break;
+        remaining -= page.length;
+        from = page.at(-1)!.revision + 1n;
+      }
+    }),
+  );
+
+program.parseAsync(process.argv).catch(fail);

@@ -1,0 +1,101 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const emptyAsUndefined = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
+const optionalString = <T extends z.ZodType>(schema: T) => z.preprocess(emptyAsUndefined, schema.optional());
+
+const envSchema = z.object({
+  NODE_ENV: z.preprocess(emptyAsUndefined, z.enum(['development', 'test', 'production']).default('development')),
+  PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65535).default(3000)),
+  HOST: z.preprocess(emptyAsUndefined, z.string().default('0.0.0.0')),
+  DATA_DIR: z.preprocess(emptyAsUndefined, z.string().default('./.data')),
+  DATABASE_URL: optionalString(
+    z.string().refine((v) => /^postgres(ql)?:\/\/.+/.test(v), 'must be a postgres:// or postgresql:// URL'),
+  ),
+  EVENTSTORE_CONNECTION_STRING: optionalString(
+    z.string().refine((v) => /^(esdb|kurrentdb)(\+discover)?:\/\/.+/.test(v), 'must be an esdb:// connection string'),
+  ),
+  STRIPE_SECRET_KEY: optionalString(
+    z.string().refine((v) => /^(sk|rk)_(test|live)_\w+$/.test(v), 'must be a Stripe secret key (sk_test_..., sk_live_... or rk_...)'),
+  ),
+  STRIPE_WEBHOOK_SIGNING_SECRET: optionalString(
+    z
+      .string()
+      .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+      .refine((list) => list.length > 0 && list.every((s) => /^whsec_\w+$/.test(s)), 'must be one or more whsec_... secrets, comma-separated'),
+  ),
+  STRIPE_API_BASE: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/ }).default('https://api.stripe.com')),
+  PLAN_CATALOG_FILE: optionalString(z.string()),
+  LOG_LEVEL: z.preprocess(emptyAsUndefined, z.enum(LOG_LEVELS).default('info')),
+});
+
+export interface Config {
+  readonly nodeEnv: 'development' | 'test' | 'production';
+  readonly port: number;
+  readonly host: string;
+  readonly dataDir: string;
+  readonly databaseUrl: string | undefined;
+  readonly eventStoreConnectionString: string | undefined;
+  readonly stripeSecretKey: string | undefined;
+  /** Configured secrets; empty outside production means "use the generated dev secret". */
+  readonly webhookSecrets: readonly string[];
+  readonly stripeApiBase: string;
+  readonly planCatalogFile: string;
+  readonly logLevel: (typeof LOG_LEVELS)[number];
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+export const DEFAULT_PLAN_CATALOG_FILE = resolve(import.meta.dirname, '../config/plan-catalogue.json');
+
+/** Reads every setting from the environment; reports all problems at once, not the first one. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  if (e.NODE_ENV === 'production' && !e.STRIPE_WEBHOOK_SIGNING_SECRET) {
+    problems.push('STRIPE_WEBHOOK_SIGNING_SECRET: required when NODE_ENV=production (the whsec_... secret of your Stripe webhook endpoint)');
+  }
+  const planCatalogFile = e.PLAN_CATALOG_FILE ? resolve(e.PLAN_CATALOG_FILE) : DEFAULT_PLAN_CATALOG_FILE;
+  if (!existsSync(planCatalogFile)) problems.push(`PLAN_CATALOG_FILE: ${planCatalogFile} does not exist`);
+  if (problems.length) throw new ConfigError(problems);
+  return {
+    nodeEnv: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: resolve(e.DATA_DIR),
+    databaseUrl: e.DATABASE_URL,
+    eventStoreConnectionString: e.EVENTSTORE_CONNECTION_STRING,
+    stripeSecretKey: e.STRIPE_SECRET_KEY,
+    webhookSecrets: e.STRIPE_WEBHOOK_SIGNING_SECRET ?? [],
+    stripeApiBase: e.STRIPE_API_BASE,
+    planCatalogFile,
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+/**
+ * Outside production a missing webhook secret is generated once and kept in DATA_DIR, so that
+ * `stripe listen --forward-to` style local testing works without setup and survives restarts.
+ */
+export function ensureWebhookSecrets(config: Config): { secrets: readonly string[]; generatedIn: string | null } {
+  if (config.webhookSecrets.length) return { secrets: config.webhookSecrets, generatedIn: null };
+  const file = join(config.dataDir, 'dev-webhook-secret');
+  if (!existsSync(file)) {
+    mkdirSync(config.dataDir, { recursive: true });
+    writeFileSync(file, `whsec_${randomBytes(24).toString('hex')}\n`, { mode: 0o600 });
+  }
+  return { secrets: [readFileSync(file, 'utf8').trim()], generatedIn: file };
+}

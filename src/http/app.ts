@@ -1,0 +1,27 @@
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Ledger } from '../ledger.ts';
+import type { Logger } from '../logger.ts';
+import { registerBillingApi } from './billing-api.ts';
+import { installErrorHandlers } from './errors.ts';
+import { registerHealthRoutes } from './health.ts';
+import { registerWebhookRoutes } from './webhooks.ts';
+
+export function buildHttpApp(ledger: Ledger, options: { logger: Logger; webhookSecrets: readonly string[] }): FastifyInstance {
+  const app: FastifyInstance = Fastify({
+    loggerInstance: options.logger as FastifyBaseLogger,
+    // The webhook route logs its own line per delivery, with what an operator needs.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: 64 * 1024,
+  });
+  installErrorHandlers(app);
+  registerHealthRoutes(app, { store: ledger.store, db: ledger.database.db });
+  registerWebhookRoutes(app, {
+    store: ledger.store,
+    tenantExists: (id) => ledger.tenants.exists(id),
+    tenantForCustomer: (id) => ledger.routing.tenantForCustomer(id),
+    webhookSecrets: options.webhookSecrets,
+    logger: options.logger,
+  });
+  registerBillingApi(app, { tenants: ledger.tenants, billing: ledger.billing });
+  return app;
+}

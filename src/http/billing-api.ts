@@ -1,0 +1,104 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { BillingQueries, PaymentRecord, SubscriptionRecord } from '../../adapters/db/billing-queries.ts';
+import type { Tenant, TenantRepository } from '../../adapters/db/tenant-repository.ts';
+import { formatMinor } from '../../domain/money.ts';
+import { sendError } from './errors.ts';
+
+export interface BillingApiDeps {
+  readonly tenants: Pick<TenantRepository, 'findByApiKey'>;
+  readonly billing: BillingQueries;
+}
+
+const paymentsQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(100).default(10),
+  starting_after: z.uuid().optional(),
+});
+
+const noQuery = z.strictObject({});
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    tenant?: Tenant;
+  }
+}
+
+function queryError(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => {
+      const name = issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : issue.path.join('.');
+      return issue.code === 'unrecognized_keys' ? `unknown query parameter: ${name}` : `invalid query parameter ${name}: ${issue.message}`;
+    })
+    .join('; ');
+}
+
+const iso = (date: Date | null) => (date ? date.toISOString() : null);
+
+export function paymentJson(p: PaymentRecord) {
+  const net = p.amountMinor - p.amountRefundedMinor;
+  const status = p.amountRefundedMinor === 0n ? 'paid' : net <= 0n ? 'refunded' : 'partially_refunded';
+  return {
+    id: p.id,
+    amount: formatMinor(p.amountMinor, p.currency),
+    amount_minor: Number(p.amountMinor),
+    amount_refunded: formatMinor(p.amountRefundedMinor, p.currency),
+    amount_refunded_minor: Number(p.amountRefundedMinor),
+    net_amount: formatMinor(net, p.currency),
+    net_amount_minor: Number(net),
+    currency: p.currency.toUpperCase(),
+    status,
+    description: p.description,
+    created: p.paidAt.toISOString(),
+    period_start: iso(p.periodStart),
+    period_end: iso(p.periodEnd),
+    receipt_url: p.receiptUrl,
+    invoice_id: p.stripeInvoiceId,
+  };
+}
+
+export function subscriptionJson(s: SubscriptionRecord) {
+  return {
+    id: s.id,
+    status: s.status,
+    plan: s.planId ? { id: s.planId, name: s.planName } : null,
+    billing_cycle: s.billingCycle,
+    current_period_start: iso(s.currentPeriodStart),
+    current_period_end: iso(s.currentPeriodEnd),
+    cancel_at_period_end: s.cancelAtPeriodEnd,
+    cancel_at: iso(s.cancelDate),
+    pending_plan: s.pendingPlanId,
+    trial_end: iso(s.trialEnd),
+    stripe_subscription_id: s.stripeSubscriptionId,
+    stripe_price_id: s.stripePriceId,
+  };
+}
+
+/** The tenant-facing API: a key sees its own tenant's data and nothing else. */
+export function registerBillingApi(app: FastifyInstance, deps: BillingApiDeps): void {
+  app.register(async (scope) => {
+    scope.addHook('onRequest', async (request: FastifyRequest, reply) => {
+      const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
+      if (!match) return sendError(reply, 401, 'unauthorized', 'send your API key as "Authorization: Bearer <apiKey>"');
+      const tenant = await deps.tenants.findByApiKey(match[1]!);
+      if (!tenant) return sendError(reply, 401, 'unauthorized', 'unknown API key');
+      request.tenant = tenant;
+    });
+
+    scope.get('/api/v1/billing/payments', async (request, reply) => {
+      const query = paymentsQuery.safeParse(request.query);
+      if (!query.success) return sendError(reply, 400, 'invalid_parameter', queryError(query.error));
+      const page = await deps.billing.payments(request.tenant!.id, { limit: query.data.limit, startingAfter: query.data.starting_after });
+      if ('cursorNotFound' in page) {
+        return sendError(reply, 400, 'invalid_parameter', `invalid query parameter starting_after: no payment ${query.data.starting_after}`);
+      }
+      return { payments: page.payments.map(paymentJson), has_more: page.hasMore };
+    });
+
+    scope.get('/api/v1/billing/subscription', async (request, reply) => {
+      const query = noQuery.safeParse(request.query);
+      if (!query.success) return sendError(reply, 400, 'invalid_parameter', queryError(query.error));
+      const subscription = await deps.billing.subscription(request.tenant!.id);
+      return { subscription: subscription ? subscriptionJson(subscription) : null };
+    });
+  });
+}

@@ -1,0 +1,27 @@
+import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
+import type { AnyDb } from '../../adapters/db/database.ts';
+import type { EventStore } from '../../domain/ports/event-store.ts';
+
+const within = <T>(promise: Promise<T>, ms: number) =>
+  Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms).unref())]);
+
+export function registerHealthRoutes(app: FastifyInstance, deps: { store: EventStore; db: AnyDb }): void {
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (_request, reply) => {
+    const check = async (run: () => Promise<unknown>) => {
+      try {
+        await within(run(), 2000);
+        return 'ok';
+      } catch (error) {
+        return `down: ${(error as Error).message}`;
+      }
+    };
+    const checks = {
+      event_store: await check(() => deps.store.ping()),
+      database: await check(() => sql`select 1`.execute(deps.db)),
+    };
+    const ready = Object.values(checks).every((c) => c === 'ok');
+    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'unavailable', checks });
+  });
+}

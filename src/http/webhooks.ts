@@ -1,0 +1,68 @@
+import type { FastifyInstance } from 'fastify';
+import { verifyStripeSignature, WebhookSignatureError } from '../../adapters/stripe/webhook-signature.ts';
+import { stripeEventEnvelopeSchema } from '../../domain/stripe/envelope.ts';
+import type { Logger } from '../logger.ts';
+import { ingestStripeEvent, type IngestDeps } from '../webhooks/ingest.ts';
+import { sendError } from './errors.ts';
+
+export const WEBHOOK_BODY_LIMIT = 1024 * 1024;
+
+export interface WebhookRouteDeps extends IngestDeps {
+  readonly webhookSecrets: readonly string[];
+  readonly logger: Logger;
+}
+
+/**
+ * Stripe's deliveries. The body is kept raw, because the signature covers the exact bytes, and
+ * the answer is 2xx only once the event is durably in the log: anything else makes Stripe retry.
+ */
+export function registerWebhookRoutes(app: FastifyInstance, deps: WebhookRouteDeps): void {
+  app.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: WEBHOOK_BODY_LIMIT }, (_request, body, done) => done(null, body));
+    for (const url of ['/webhooks/stripe', '/api/webhooks/stripe']) {
+      scope.post(url, { bodyLimit: WEBHOOK_BODY_LIMIT }, async (request, reply) => {
+        const started = performance.now();
+        const log = deps.logger.child({ route: 'webhook' });
+        const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+        const header = request.headers['stripe-signature'];
+        try {
+          verifyStripeSignature(raw, typeof header === 'string' ? header : undefined, deps.webhookSecrets);
+        } catch (error) {
+          if (!(error instanceof WebhookSignatureError)) throw error;
+          log.warn({ security: true, reason: error.reason, ip: request.ip, bytes: raw.length }, 'webhook rejected: signature verification failed');
+          return sendError(reply, 400, 'invalid_signature', error.message);
+        }
+        let json: unknown;
+        try {
+          json = JSON.parse(raw.toString('utf8'));
+        } catch {
+          log.warn({ reason: 'invalid_json' }, 'webhook rejected: signed body is not JSON');
+          return sendError(reply, 400, 'invalid_payload', 'body is not valid JSON');
+        }
+        const parsed = stripeEventEnvelopeSchema.safeParse(json);
+        if (!parsed.success) {
+          const message = parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');
+          log.warn({ reason: 'invalid_envelope', detail: message }, 'webhook rejected: not a Stripe event');
+          return sendError(reply, 400, 'invalid_payload', `not a Stripe event: ${message}`);
+        }
+        const envelope = parsed.data;
+        try {
+          const result = await ingestStripeEvent(deps, envelope, new Date());
+          const outcome = result.duplicate ? 'duplicate' : result.tenantId ? 'appended' : 'parked';
+          log.info(
+            { stripeEventId: envelope.id, type: envelope.type, tenantId: result.tenantId, outcome, latencyMs: Math.round(performance.now() - started) },
+            'webhook',
+          );
+          return reply.code(200).send({ received: true, duplicate: result.duplicate, routed: result.tenantId !== null });
+        } catch (error) {
+          log.error(
+            { err: error, stripeEventId: envelope.id, type: envelope.type, outcome: 'failed', latencyMs: Math.round(performance.now() - started) },
+            'webhook',
+          );
+          return sendError(reply, 503, 'store_unavailable', 'the event could not be recorded; Stripe will retry');
+        }
+      });
+    }
+  });
+}

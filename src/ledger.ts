@@ -1,0 +1,75 @@
+import { createBillingQueries, type BillingQueries } from '../adapters/db/billing-queries.ts';
+import { openDatabase, type Database } from '../adapters/db/database.ts';
+import { migrateCoreTables } from '../adapters/db/migrate.ts';
+import { syncPlans } from '../adapters/db/plan-repository.ts';
+import { createRoutingRepository, type RoutingRepository } from '../adapters/db/routing-repository.ts';
+import { createTenantRepository, type TenantRepository } from '../adapters/db/tenant-repository.ts';
+import { createPostgresEventStore } from '../adapters/eventstore/postgres.ts';
+import { migrateEventStore } from '../adapters/eventstore/postgres-schema.ts';
+import type { PlanCatalogue } from '../domain/plans/catalogue.ts';
+import type { EventStore } from '../domain/ports/event-store.ts';
+import { allProjections } from '../projections/all.ts';
+import type { ProjectionContext } from '../projections/projection.ts';
+import { ConfigError, type Config } from './config.ts';
+import { loadPlanCatalogue } from './plan-catalogue-file.ts';
+
+/** Everything a command needs, wired once: the composition root. */
+export interface Ledger {
+  readonly config: Config;
+  readonly database: Database;
+  readonly store: EventStore;
+  readonly tenants: TenantRepository;
+  readonly routing: RoutingRepository;
+  readonly billing: BillingQueries;
+  readonly plans: PlanCatalogue;
+  readonly projectionContext: ProjectionContext;
+  close(): Promise<void>;
+}
+
+export interface OpenLedgerOptions {
+  /** Names the process in the embedded store's lock, for the message a second process gets. */
+  readonly command: string;
+  /** Overrides config.databaseUrl / the data directory (tests pass a fresh database). */
+  readonly database?: Database;
+}
+
+export async function openLedger(config: Config, options: OpenLedgerOptions): Promise<Ledger> {
+  if (config.eventStoreConnectionString) {
+    throw new ConfigError([
+      'EVENTSTORE_CONNECTION_STRING: this version keeps the event log in Postgres (DATABASE_URL or the embedded store); unset it until the EventStoreDB adapter ships',
+    ]);
+  }
+  const plans = loadPlanCatalogue(config.planCatalogFile);
+  const database =
+    options.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, command: options.command }));
+  try {
+    await migrate(database, plans);
+    const store = createPostgresEventStore(database.pool);
+    const planByPrice = new Map(plans.plans.map((p) => [p.stripePriceId, p.id]));
+    return {
+      config,
+      database,
+      store,
+      tenants: createTenantRepository(database.db),
+      routing: createRoutingRepository(database.db),
+      billing: createBillingQueries(database.db),
+      plans,
+      projectionContext: { planIdForPrice: (priceId) => (priceId ? (planByPrice.get(priceId) ?? null) : null) },
+      async close() {
+        await store.close();
+        if (!options.database) await database.close();
+      },
+    };
+  } catch (error) {
+    if (!options.database) await database.close();
+    throw error;
+  }
+}
+
+/** Idempotent: every start brings the schema up to date, so `migrate` is optional in development. */
+async function migrate(database: Database, plans: PlanCatalogue): Promise<void> {
+  await migrateEventStore(database.pool);
+  await migrateCoreTables(database.db);
+  for (const projection of allProjections) await projection.createTables(database.db, 'public');
+  await syncPlans(database.db, plans);
+}

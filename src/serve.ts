@@ -1,0 +1,46 @@
+import { allProjections } from '../projections/all.ts';
+import { ensureWebhookSecrets, type Config } from './config.ts';
+import { buildHttpApp } from './http/app.ts';
+import { openLedger } from './ledger.ts';
+import type { Logger } from './logger.ts';
+import { runProjection } from './workers/projection-runner.ts';
+import { runRerouter } from './workers/rerouter.ts';
+
+export interface RunningServer {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/** The ledger process: HTTP, projection runners and the re-router, stopped together. */
+export async function serve(config: Config, logger: Logger): Promise<RunningServer> {
+  const { secrets, generatedIn } = ensureWebhookSecrets(config);
+  const ledger = await openLedger(config, { command: 'ledger serve' });
+  const workers = allProjections.map((projection) =>
+    runProjection(ledger.store, ledger.database.db, { projection, schema: 'public', checkpointName: projection.name, context: ledger.projectionContext }, logger),
+  );
+  const rerouter = runRerouter(ledger.store, ledger.routing, logger);
+  const app = buildHttpApp(ledger, { logger, webhookSecrets: secrets });
+  const stopAll = async () => {
+    await app.close();
+    await rerouter.stop();
+    await Promise.all(workers.map((w) => w.stop()));
+    await ledger.close();
+  };
+  try {
+    await app.listen({ port: config.port, host: config.host });
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = `http://localhost:${port}`;
+  if (generatedIn) {
+    // Like `stripe listen`, show the development secret once so a local forwarder can sign with it.
+    process.stderr.write(
+      `Development webhook signing secret: ${secrets[0]} (kept in ${generatedIn}; set STRIPE_WEBHOOK_SIGNING_SECRET to use your own)\n`,
+    );
+  }
+  logger.info({ url, store: ledger.database.description, projections: allProjections.map((p) => p.name) }, 'ledger listening');
+  return { url, close: stopAll };
+}

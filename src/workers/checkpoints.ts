@@ -1,0 +1,88 @@
+import { sql } from 'kysely';
+import type { Kysely } from 'kysely';
+import { START, type GlobalPosition } from '../../domain/ports/event-store.ts';
+
+type CheckpointTables = {
+  projection_checkpoints: {
+    name: string;
+    commit_position: bigint;
+    prepare_position: bigint;
+    events_applied: bigint;
+    last_error: string | null;
+    last_error_at: Date | null;
+    updated_at: Date;
+  };
+};
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Db = Kysely<any>;
+const table = (db: Db) => db.withTables<CheckpointTables>();
+
+export interface Checkpoint {
+  readonly name: string;
+  readonly position: GlobalPosition;
+  readonly eventsApplied: bigint;
+  readonly lastError: string | null;
+  readonly lastErrorAt: Date | null;
+  readonly updatedAt: Date | null;
+}
+
+export async function readCheckpoint(db: Db, name: string, options: { forUpdate?: boolean } = {}): Promise<Checkpoint> {
+  let query = table(db).selectFrom('projection_checkpoints').selectAll().where('name', '=', name);
+  if (options.forUpdate) query = query.forUpdate();
+  const row = await query.executeTakeFirst();
+  if (!row) return { name, position: START, eventsApplied: 0n, lastError: null, lastErrorAt: null, updatedAt: null };
+  return {
+    name,
+    position: { commit: row.commit_position, prepare: row.prepare_position },
+    eventsApplied: row.events_applied,
+    lastError: row.last_error,
+    lastErrorAt: row.last_error_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+export async function ensureCheckpointRow(db: Db, name: string): Promise<void> {
+  await table(db)
+    .insertInto('projection_checkpoints')
+    .values({ name, commit_position: START.commit, prepare_position: START.prepare, events_applied: 0n, last_error: null, last_error_at: null, updated_at: new Date() })
+    .onConflict((oc) => oc.column('name').doNothing())
+    .execute();
+}
+
+export async function advanceCheckpoint(db: Db, name: string, position: GlobalPosition, applied: number): Promise<void> {
+  await table(db)
+    .updateTable('projection_checkpoints')
+    .set({
+      commit_position: position.commit,
+      prepare_position: position.prepare,
+      events_applied: sql`events_applied + ${applied}`,
+      last_error: null,
+      last_error_at: null,
+      updated_at: sql`now()`,
+    })
+    .where('name', '=', name)
+    .execute();
+}
+
+export async function setCheckpoint(db: Db, name: string, position: GlobalPosition, eventsApplied: bigint): Promise<void> {
+  await ensureCheckpointRow(db, name);
+  await table(db)
+    .updateTable('projection_checkpoints')
+    .set({ commit_position: position.commit, prepare_position: position.prepare, events_applied: eventsApplied, updated_at: sql`now()` })
+    .where('name', '=', name)
+    .execute();
+}
+
+export async function recordCheckpointError(db: Db, name: string, error: unknown): Promise<void> {
+  await ensureCheckpointRow(db, name);
+  await table(db)
+    .updateTable('projection_checkpoints')
+    .set({ last_error: error instanceof Error ? error.message : String(error), last_error_at: sql`now()` })
+    .where('name', '=', name)
+    .execute();
+}
+
+export async function deleteCheckpoint(db: Db, name: string): Promise<void> {
+  await table(db).deleteFrom('projection_checkpoints').where('name', '=', name).execute();
+}

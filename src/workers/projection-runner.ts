@@ -1,0 +1,94 @@
+import type { EventStore, GlobalPosition } from '../../domain/ports/event-store.ts';
+import { comparePositions } from '../../domain/ports/event-store.ts';
+import type { ProjectionDb } from '../../projections/projection.ts';
+import type { Logger } from '../logger.ts';
+import { applyBatch, CheckpointMovedError, type ProjectionTarget } from './apply-batch.ts';
+import { readCheckpoint, recordCheckpointError } from './checkpoints.ts';
+
+const BATCH_SIZE = 500;
+
+/**
+ * Reads and applies batches until the projection has seen everything visible now (or `until`).
+ * Returns the number of events applied.
+ */
+export async function catchUp(
+  store: EventStore,
+  db: ProjectionDb,
+  target: ProjectionTarget,
+  options: { until?: GlobalPosition; batchSize?: number; onProgress?: (applied: number) => void } = {},
+): Promise<number> {
+  let applied = 0;
+  for (;;) {
+    const { position } = await readCheckpoint(db, target.checkpointName);
+    let events = await store.readAll({
+      after: position,
+      streamPrefixes: target.projection.streamPrefixes,
+      limit: options.batchSize ?? BATCH_SIZE,
+    });
+    const until = options.until;
+    if (until) events = events.filter((e) => comparePositions(e.position, until) <= 0);
+    if (!events.length) return applied;
+    await applyBatch(db, target, position, events);
+    applied += events.length;
+    options.onProgress?.(applied);
+  }
+}
+
+export interface RunningProjection {
+  stop(): Promise<void>;
+}
+
+/**
+ * Follows the log for one projection until stopped. A failing batch is logged, recorded on the
+ * checkpoint row (visible in `projections status`) and retried from the checkpoint with backoff.
+ */
+export function runProjection(store: EventStore, db: ProjectionDb, target: ProjectionTarget, logger: Logger): RunningProjection {
+  let stopped = false;
+  let current: { stop(): Promise<void> } | undefined;
+  let wake: (() => void) | undefined;
+  const log = logger.child({ projection: target.projection.name });
+
+  const loop = async () => {
+    let failures = 0;
+    while (!stopped) {
+      try {
+        let readAfter = (await readCheckpoint(db, target.checkpointName)).position;
+        const subscription = store.subscribe({
+          after: readAfter,
+          streamPrefixes: target.projection.streamPrefixes,
+          batchSize: BATCH_SIZE,
+          onBatch: async (events) => {
+            await applyBatch(db, target, readAfter, events);
+            readAfter = events.at(-1)!.position;
+            failures = 0;
+          },
+        });
+        current = subscription;
+        await subscription.done;
+      } catch (error) {
+        if (stopped) break;
+        if (error instanceof CheckpointMovedError) {
+          log.warn('another runner advanced this projection; resuming from its checkpoint');
+        } else {
+          failures++;
+          log.error({ err: error, failures }, 'projection batch failed; retrying from the checkpoint');
+          await recordCheckpointError(db, target.checkpointName, error).catch(() => {});
+        }
+        const delay = Math.min(30_000, 200 * 2 ** Math.min(failures, 8)) * (0.5 + Math.random() / 2);
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          setTimeout(resolve, delay).unref();
+        });
+      }
+    }
+  };
+  const done = loop();
+  return {
+    async stop() {
+      stopped = true;
+      wake?.();
+      await current?.stop();
+      await done;
+    },
+  };
+}

@@ -1,0 +1,44 @@
+import type { EventStore, Json } from '../../domain/ports/event-store.ts';
+import { tenantStream, UNROUTED_STREAM } from '../../domain/routing/streams.ts';
+import type { RoutingRepository } from '../../adapters/db/routing-repository.ts';
+import type { Logger } from '../logger.ts';
+
+/**
+ * Copies parked events whose tenant has become known into that tenant's stream, with the same
+ * event id: repeating this after a crash, or racing a redelivery of the same Stripe event,
+ * stores nothing twice. The routing projection marks an event done when it sees the copy.
+ */
+export async function rerouteParkedEvents(store: EventStore, routing: RoutingRepository): Promise<number> {
+  let moved = 0;
+  for (const parked of await routing.reroutable()) {
+    const [original] = await store.readStream(UNROUTED_STREAM, { from: parked.streamRevision, limit: 1 });
+    if (!original || original.id !== parked.eventId) {
+      throw new Error(`parked event ${parked.eventId} is not at ${UNROUTED_STREAM}@${parked.streamRevision}`);
+    }
+    const data = { ...(original.data as { [key: string]: Json }), tenantId: parked.tenantId };
+    const metadata = { ...original.metadata, reroutedFrom: UNROUTED_STREAM, reroutedFromRevision: String(parked.streamRevision) };
+    const result = await store.append(tenantStream(parked.tenantId), [{ id: original.id, type: original.type, data, metadata }]);
+    moved += result.appended.length;
+  }
+  return moved;
+}
+
+export function runRerouter(store: EventStore, routing: RoutingRepository, logger: Logger, intervalMs = 500): { stop(): Promise<void> } {
+  let running: Promise<void> = Promise.resolve();
+  const timer = setInterval(() => {
+    running = running.then(async () => {
+      try {
+        const moved = await rerouteParkedEvents(store, routing);
+        if (moved) logger.info({ moved }, 'parked events re-routed to their tenants');
+      } catch (error) {
+        logger.error({ err: error }, 're-routing parked events failed; will retry');
+      }
+    });
+  }, intervalMs);
+  return {
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}

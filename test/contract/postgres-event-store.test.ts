@@ -1,0 +1,22 @@
+import { createPostgresEventStore } from '../../adapters/eventstore/postgres.ts';
+import { migrateEventStore } from '../../adapters/eventstore/postgres-schema.ts';
+import { freshDatabase, testStoreKind } from '../support/database.ts';
+import { eventStoreContract } from './event-store.contract.ts';
+
+eventStoreContract(`postgres (${testStoreKind})`, async () => {
+  const database = await freshDatabase();
+  try {
+    await migrateEventStore(database.pool);
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  const store = createPostgresEventStore(database.pool);
+  return {
+    store,
+    async cleanup() {
+      await store.close();
+      await database.close();
+    },
+  };
+});

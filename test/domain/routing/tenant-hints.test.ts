@@ -1,0 +1,101 @@
+import { expect } from 'chai';
+import { resolveTenant, tenantHints } from '../../../domain/routing/tenant-hints.ts';
+import { FIXTURE_SHAPES, fixtureEvent, stripeObject, type FixtureShape } from '../fixtures.ts';
+
+/** A fixture invoice whose subscription details carry `metadata`, wherever that API shape puts them. */
+function invoiceWithSubscriptionMetadata(shape: FixtureShape, metadata: Record<string, string>, overrides: Record<string, unknown> = {}) {
+  const location =
+    shape === '2023-10'
+      ? { subscription_details: { metadata } }
+      : { parent: { type: 'subscription_details', subscription_details: { subscription: 'sub_123', metadata } } };
+  return fixtureEvent(shape, 'invoice.paid', 'invoice', { ...location, ...overrides });
+}
+
+describe('tenantHints', () => {
+  for (const shape of FIXTURE_SHAPES) {
+    describe(`${shape} shape`, () => {
+      it("takes the object's metadata.tenant_id", () => {
+        const hints = tenantHints(fixtureEvent(shape, 'customer.subscription.updated', 'subscription', { metadata: { tenant_id: 'tenant_sub' } }));
+        expect(hints).to.deep.equal({ tenantId: 'tenant_sub', customerId: stripeObject(shape, 'subscription').customer });
+      });
+
+      it("takes a customer's own metadata.tenant_id, the customer being its customerId", () => {
+        const hints = tenantHints(fixtureEvent(shape, 'customer.updated', 'customer', { id: 'cus_9', metadata: { tenant_id: 'tenant_cus' } }));
+        expect(hints).to.deep.equal({ tenantId: 'tenant_cus', customerId: 'cus_9' });
+      });
+
+      it("takes a checkout session's client_reference_id when its metadata names no tenant", () => {
+        const hints = tenantHints(fixtureEvent(shape, 'checkout.session.completed', 'checkout.session', { client_reference_id: 'tenant_ref', customer: 'cus_1' }));
+        expect(hints).to.deep.equal({ tenantId: 'tenant_ref', customerId: 'cus_1' });
+      });
+
+      it("prefers a checkout session's metadata over its client_reference_id", () => {
+        const hints = tenantHints(
+          fixtureEvent(shape, 'checkout.session.completed', 'checkout.session', { client_reference_id: 'tenant_ref', metadata: { tenant_id: 'tenant_meta' } }),
+        );
+        expect(hints.tenantId).to.equal('tenant_meta');
+      });
+
+      it("takes an invoice's subscription details metadata", () => {
+        const hints = tenantHints(invoiceWithSubscriptionMetadata(shape, { tenant_id: 'tenant_inv' }));
+        expect(hints).to.deep.equal({ tenantId: 'tenant_inv', customerId: stripeObject(shape, 'invoice').customer });
+      });
+
+      it("prefers the invoice's own metadata over its subscription details", () => {
+        const hints = tenantHints(invoiceWithSubscriptionMetadata(shape, { tenant_id: 'tenant_sub' }, { metadata: { tenant_id: 'tenant_own' } }));
+        expect(hints.tenantId).to.equal('tenant_own');
+      });
+
+      it('falls back to the metadata of an expanded customer', () => {
+        const hints = tenantHints(
+          fixtureEvent(shape, 'invoice.paid', 'invoice', { customer: { id: 'cus_x', object: 'customer', metadata: { tenant_id: 'tenant_exp' } } }),
+        );
+        expect(hints).to.deep.equal({ tenantId: 'tenant_exp', customerId: 'cus_x' });
+      });
+
+      it('ignores empty tenant ids and moves on to the next rule', () => {
+        const session = fixtureEvent(shape, 'checkout.session.completed', 'checkout.session', { metadata: { tenant_id: '' }, client_reference_id: 'tenant_ref' });
+        expect(tenantHints(session).tenantId).to.equal('tenant_ref');
+        const invoice = invoiceWithSubscriptionMetadata(shape, { tenant_id: 'tenant_inv' }, { metadata: { tenant_id: '  ' } });
+        expect(tenantHints(invoice).tenantId).to.equal('tenant_inv');
+      });
+
+      it('gives no tenant for the unchanged fixtures', () => {
+        for (const [type, name] of [
+          ['invoice.paid', 'invoice'],
+          ['checkout.session.completed', 'checkout.session'],
+          ['customer.subscription.updated', 'subscription'],
+          ['customer.updated', 'customer'],
+        ] as const) {
+          expect(tenantHints(fixtureEvent(shape, type, name)).tenantId, name).to.equal(null);
+        }
+        expect(tenantHints(invoiceWithSubscriptionMetadata(shape, { tenant_id: '' })).tenantId).to.equal(null);
+      });
+    });
+  }
+
+  it('reads client_reference_id only on checkout sessions', () => {
+    const charge = fixtureEvent('current', 'charge.succeeded', 'charge', { client_reference_id: 'tenant_ref' });
+    expect(tenantHints(charge).tenantId).to.equal(null);
+  });
+
+  it('reads subscription details only on invoices', () => {
+    const charge = fixtureEvent('2023-10', 'charge.succeeded', 'charge', { subscription_details: { metadata: { tenant_id: 'tenant_x' } } });
+    expect(tenantHints(charge).tenantId).to.equal(null);
+  });
+});
+
+describe('resolveTenant', () => {
+  it('prefers the tenant the event names over the customer link', () => {
+    expect(resolveTenant({ tenantId: 'tenant_meta', customerId: 'cus_1' }, 'tenant_link')).to.equal('tenant_meta');
+  });
+
+  it('falls back to the customer link', () => {
+    expect(resolveTenant({ tenantId: null, customerId: 'cus_1' }, 'tenant_link')).to.equal('tenant_link');
+  });
+
+  it('gives null when neither names a tenant', () => {
+    expect(resolveTenant({ tenantId: null, customerId: null }, null)).to.equal(null);
+    expect(resolveTenant({ tenantId: null, customerId: 'cus_1' }, '')).to.equal(null);
+  });
+});
