@@ -4,21 +4,22 @@ import { fromUnixSeconds } from './time.ts';
 
 
 /**
- * What ingest needs to route and re-route: which tenant each Stripe customer belongs to
- * (learnt from events routed by metadata), and which events are parked in `unrouted` waiting
- * for such a link. A parked event is marked once its copy appears in a tenant stream.
+ * What ingest needs to route and re-route: which tenant each Stripe customer and invoice
+ * belongs to (learnt from events routed by metadata or checkout), and which events are parked
+ * in `unrouted` waiting for such a link. A parked event is marked once its copy appears in a
+ * tenant stream.
  */
 export const routingProjection: Projection = {
   name: 'routing',
   streamPrefixes: [TENANT_STREAM_PREFIX, UNROUTED_STREAM],
-  tables: ['customer_links', 'parked_events'],
+  tables: ['stripe_object_links', 'parked_events'],
 
   async createTables(db: ProjectionDb, schema: string) {
     const s = db.schema.withSchema(schema);
     await s
-      .createTable('customer_links')
+      .createTable('stripe_object_links')
       .ifNotExists()
-      .addColumn('stripe_customer_id', 'text', (c) => c.primaryKey())
+      .addColumn('stripe_object_id', 'text', (c) => c.primaryKey())
       .addColumn('tenant_id', 'uuid', (c) => c.notNull())
       .addColumn('linked_by_event_id', 'uuid', (c) => c.notNull())
       .execute();
@@ -30,6 +31,7 @@ export const routingProjection: Projection = {
       .addColumn('stripe_event_id', 'text', (c) => c.notNull())
       .addColumn('stripe_type', 'text', (c) => c.notNull())
       .addColumn('stripe_customer_id', 'text')
+      .addColumn('stripe_invoice_id', 'text')
       .addColumn('hinted_tenant_id', 'text')
       .addColumn('stripe_created', 'timestamptz', (c) => c.notNull())
       .addColumn('rerouted_to', 'text')
@@ -48,6 +50,7 @@ export const routingProjection: Projection = {
           stripe_event_id: stripe.eventId,
           stripe_type: stripe.type,
           stripe_customer_id: customerId,
+          stripe_invoice_id: event.type === 'InvoicePaymentPaid' ? event.data.invoicePayment.invoiceId : null,
           hinted_tenant_id: typeof hint === 'string' ? hint : null,
           stripe_created: fromUnixSeconds(stripe.created),
           rerouted_to: null,
@@ -56,13 +59,17 @@ export const routingProjection: Projection = {
         .execute();
       return;
     }
-    if (customerId && tenantId) {
-      // The first tenant seen for a customer keeps it: a customer never moves between tenants.
-      await db
-        .insertInto('customer_links')
-        .values({ stripe_customer_id: customerId, tenant_id: tenantId, linked_by_event_id: recorded.id })
-        .onConflict((oc) => oc.column('stripe_customer_id').doNothing())
-        .execute();
+    if (tenantId) {
+      const invoiceId = 'invoice' in event.data ? event.data.invoice.id : null;
+      for (const objectId of [customerId, invoiceId]) {
+        if (!objectId) continue;
+        // The first tenant seen for an object keeps it: a customer never moves between tenants.
+        await db
+          .insertInto('stripe_object_links')
+          .values({ stripe_object_id: objectId, tenant_id: tenantId, linked_by_event_id: recorded.id })
+          .onConflict((oc) => oc.column('stripe_object_id').doNothing())
+          .execute();
+      }
     }
     await db.updateTable('parked_events').set({ rerouted_to: recorded.streamName }).where('event_id', '=', recorded.id).execute();
   },

@@ -2,13 +2,14 @@ import { sql } from 'kysely';
 import type { AnyDb } from './database.ts';
 
 type RoutingTables = {
-  customer_links: { stripe_customer_id: string; tenant_id: string; linked_by_event_id: string };
+  stripe_object_links: { stripe_object_id: string; tenant_id: string; linked_by_event_id: string };
   parked_events: {
     event_id: string;
     stream_revision: bigint;
     stripe_event_id: string;
     stripe_type: string;
     stripe_customer_id: string | null;
+    stripe_invoice_id: string | null;
     hinted_tenant_id: string | null;
     stripe_created: Date;
     rerouted_to: string | null;
@@ -36,24 +37,26 @@ export interface ParkedEvent {
 export function createRoutingRepository(anyDb: AnyDb) {
   const db = anyDb.withTables<RoutingTables>();
   return {
-    async tenantForCustomer(stripeCustomerId: string): Promise<string | null> {
+    /** The tenant a Stripe customer or invoice was routed to before, if any. */
+    async tenantForStripeObject(stripeObjectId: string): Promise<string | null> {
       const row = await db
-        .selectFrom('customer_links')
+        .selectFrom('stripe_object_links')
         .select('tenant_id')
-        .where('stripe_customer_id', '=', stripeCustomerId)
+        .where('stripe_object_id', '=', stripeObjectId)
         .executeTakeFirst();
       return row?.tenant_id ?? null;
     },
 
-    /** Parked events whose tenant is known now: by a customer link or a tenant created since. */
+    /** Parked events whose tenant is known now: by a customer or invoice link, or a tenant created since. */
     async reroutable(limit = 100): Promise<ReroutableEvent[]> {
       const rows = await db
         .selectFrom('parked_events as p')
-        .leftJoin('customer_links as l', 'l.stripe_customer_id', 'p.stripe_customer_id')
+        .leftJoin('stripe_object_links as l', 'l.stripe_object_id', 'p.stripe_customer_id')
+        .leftJoin('stripe_object_links as li', 'li.stripe_object_id', 'p.stripe_invoice_id')
         .leftJoin('tenants as t', (join) => join.on(sql<boolean>`t.id::text = p.hinted_tenant_id`))
-        .select(['p.event_id', 'p.stream_revision', 'p.stripe_event_id', 'l.tenant_id as linked', 't.id as hinted'])
+        .select(['p.event_id', 'p.stream_revision', 'p.stripe_event_id', 'l.tenant_id as linked', 'li.tenant_id as linkedByInvoice', 't.id as hinted'])
         .where('p.rerouted_to', 'is', null)
-        .where((eb) => eb.or([eb('l.tenant_id', 'is not', null), eb('t.id', 'is not', null)]))
+        .where((eb) => eb.or([eb('l.tenant_id', 'is not', null), eb('li.tenant_id', 'is not', null), eb('t.id', 'is not', null)]))
         .orderBy('p.stream_revision')
         .limit(limit)
         .execute();
@@ -61,7 +64,7 @@ export function createRoutingRepository(anyDb: AnyDb) {
         eventId: r.event_id,
         streamRevision: r.stream_revision,
         stripeEventId: r.stripe_event_id,
-        tenantId: (r.hinted ?? r.linked) as string,
+        tenantId: (r.hinted ?? r.linked ?? r.linkedByInvoice) as string,
       }));
     },
 

@@ -7,6 +7,11 @@ export interface TenantHints {
   readonly tenantId: string | null;
   /** The Stripe customer, for the customer-to-tenant link when the object names no tenant. */
   readonly customerId: string | null;
+  /**
+   * The invoice an `invoice_payment` settles: it carries neither customer nor metadata, so its
+   * tenant is the one its invoice was routed to.
+   */
+  readonly invoiceId: string | null;
 }
 
 /** What a Stripe event's object says about its tenant, in the order of DESIGN.md "Streams". */
@@ -19,7 +24,11 @@ export function tenantHints(envelope: StripeEventEnvelope): TenantHints {
     // An expanded customer (e.g. on an invoice or session) carries the metadata we set on it.
     tenantIdInMetadata(object.customer),
   ];
-  return { tenantId: candidates.map(nonEmpty).find((id) => id !== null) ?? null, customerId: customerIdOf(object) };
+  return {
+    tenantId: candidates.map(nonEmpty).find((id) => id !== null) ?? null,
+    customerId: customerIdOf(object),
+    invoiceId: object.object === 'invoice_payment' ? nonEmpty(expandedId(object.invoice)) : null,
+  };
 }
 
 /** The tenant named by the event itself wins; the link recorded at checkout is the fallback. */
@@ -39,6 +48,10 @@ function tenantIdInMetadata(object: unknown): unknown {
 
 function field(object: unknown, key: string): unknown {
   return isRecord(object) ? object[key] : undefined;
+}
+
+function expandedId(value: unknown): unknown {
+  return isRecord(value) ? value.id : value;
 }
 
 function nonEmpty(value: unknown): string | null {

@@ -18,7 +18,7 @@ export function buildHttpApp(ledger: Ledger, options: { logger: Logger; webhookS
   registerWebhookRoutes(app, {
     store: ledger.store,
     tenantExists: (id) => ledger.tenants.exists(id),
-    tenantForCustomer: (id) => ledger.routing.tenantForCustomer(id),
+    tenantForStripeObject: (id) => ledger.routing.tenantForStripeObject(id),
     webhookSecrets: options.webhookSecrets,
     logger: options.logger,
   });

@@ -8,7 +8,8 @@ import { translateStripeEvent } from '../../domain/stripe/translate.ts';
 export interface IngestDeps {
   readonly store: EventStore;
   readonly tenantExists: (tenantId: string) => Promise<boolean>;
-  readonly tenantForCustomer: (stripeCustomerId: string) => Promise<string | null>;
+  /** The tenant a Stripe customer or invoice was routed to before (the routing projection). */
+  readonly tenantForStripeObject: (stripeObjectId: string) => Promise<string | null>;
 }
 
 export interface IngestResult {
@@ -31,7 +32,10 @@ export async function ingestStripeEvent(deps: IngestDeps, envelope: StripeEventE
   // A tenant id we do not know (a typo, or a tenant not created yet) cannot own a stream; the
   // event is parked with the hint and re-routed if that tenant appears.
   const namedTenant = hints.tenantId && (await deps.tenantExists(hints.tenantId)) ? hints.tenantId : null;
-  const linkedTenant = !namedTenant && hints.customerId ? await deps.tenantForCustomer(hints.customerId) : null;
+  let linkedTenant: string | null = null;
+  for (const objectId of namedTenant ? [] : [hints.customerId, hints.invoiceId]) {
+    linkedTenant ??= objectId ? await deps.tenantForStripeObject(objectId) : null;
+  }
   const tenantId = resolveTenant({ ...hints, tenantId: namedTenant }, linkedTenant);
   const event = translateStripeEvent(envelope, tenantId);
   const stream = tenantId ? tenantStream(tenantId) : UNROUTED_STREAM;

@@ -16,17 +16,17 @@ describe('tenantHints', () => {
     describe(`${shape} shape`, () => {
       it("takes the object's metadata.tenant_id", () => {
         const hints = tenantHints(fixtureEvent(shape, 'customer.subscription.updated', 'subscription', { metadata: { tenant_id: 'tenant_sub' } }));
-        expect(hints).to.deep.equal({ tenantId: 'tenant_sub', customerId: stripeObject(shape, 'subscription').customer });
+        expect(hints).to.deep.equal({ tenantId: 'tenant_sub', customerId: stripeObject(shape, 'subscription').customer, invoiceId: null });
       });
 
       it("takes a customer's own metadata.tenant_id, the customer being its customerId", () => {
         const hints = tenantHints(fixtureEvent(shape, 'customer.updated', 'customer', { id: 'cus_9', metadata: { tenant_id: 'tenant_cus' } }));
-        expect(hints).to.deep.equal({ tenantId: 'tenant_cus', customerId: 'cus_9' });
+        expect(hints).to.deep.equal({ tenantId: 'tenant_cus', customerId: 'cus_9', invoiceId: null });
       });
 
       it("takes a checkout session's client_reference_id when its metadata names no tenant", () => {
         const hints = tenantHints(fixtureEvent(shape, 'checkout.session.completed', 'checkout.session', { client_reference_id: 'tenant_ref', customer: 'cus_1' }));
-        expect(hints).to.deep.equal({ tenantId: 'tenant_ref', customerId: 'cus_1' });
+        expect(hints).to.deep.equal({ tenantId: 'tenant_ref', customerId: 'cus_1', invoiceId: null });
       });
 
       it("prefers a checkout session's metadata over its client_reference_id", () => {
@@ -38,7 +38,7 @@ describe('tenantHints', () => {
 
       it("takes an invoice's subscription details metadata", () => {
         const hints = tenantHints(invoiceWithSubscriptionMetadata(shape, { tenant_id: 'tenant_inv' }));
-        expect(hints).to.deep.equal({ tenantId: 'tenant_inv', customerId: stripeObject(shape, 'invoice').customer });
+        expect(hints).to.deep.equal({ tenantId: 'tenant_inv', customerId: stripeObject(shape, 'invoice').customer, invoiceId: null });
       });
 
       it("prefers the invoice's own metadata over its subscription details", () => {
@@ -50,7 +50,7 @@ describe('tenantHints', () => {
         const hints = tenantHints(
           fixtureEvent(shape, 'invoice.paid', 'invoice', { customer: { id: 'cus_x', object: 'customer', metadata: { tenant_id: 'tenant_exp' } } }),
         );
-        expect(hints).to.deep.equal({ tenantId: 'tenant_exp', customerId: 'cus_x' });
+        expect(hints).to.deep.equal({ tenantId: 'tenant_exp', customerId: 'cus_x', invoiceId: null });
       });
 
       it('ignores empty tenant ids and moves on to the next rule', () => {
@@ -87,15 +87,24 @@ describe('tenantHints', () => {
 
 describe('resolveTenant', () => {
   it('prefers the tenant the event names over the customer link', () => {
-    expect(resolveTenant({ tenantId: 'tenant_meta', customerId: 'cus_1' }, 'tenant_link')).to.equal('tenant_meta');
+    expect(resolveTenant({ tenantId: 'tenant_meta', customerId: 'cus_1', invoiceId: null }, 'tenant_link')).to.equal('tenant_meta');
   });
 
   it('falls back to the customer link', () => {
-    expect(resolveTenant({ tenantId: null, customerId: 'cus_1' }, 'tenant_link')).to.equal('tenant_link');
+    expect(resolveTenant({ tenantId: null, customerId: 'cus_1', invoiceId: null }, 'tenant_link')).to.equal('tenant_link');
   });
 
   it('gives null when neither names a tenant', () => {
-    expect(resolveTenant({ tenantId: null, customerId: null }, null)).to.equal(null);
-    expect(resolveTenant({ tenantId: null, customerId: 'cus_1' }, '')).to.equal(null);
+    expect(resolveTenant({ tenantId: null, customerId: null, invoiceId: null }, null)).to.equal(null);
+    expect(resolveTenant({ tenantId: null, customerId: 'cus_1', invoiceId: null }, '')).to.equal(null);
+  });
+});
+
+describe('tenantHints for invoice_payment', () => {
+  it('names the invoice, whose tenant routes it (it has no customer or metadata)', () => {
+    const hints = tenantHints(fixtureEvent('current', 'invoice_payment.paid', 'invoice_payment', { invoice: 'in_42' }));
+    expect(hints).to.deep.equal({ tenantId: null, customerId: null, invoiceId: 'in_42' });
+    const expanded = tenantHints(fixtureEvent('current', 'invoice_payment.paid', 'invoice_payment', { invoice: { id: 'in_43', object: 'invoice' } }));
+    expect(expanded.invoiceId).to.equal('in_43');
   });
 });
