@@ -25,6 +25,8 @@ export interface TestLedger {
   deliver(body: unknown, options?: { secret?: string; timestamp?: number; path?: string }): Promise<{ status: number; json: Record<string, unknown> }>;
   /** Applies everything in the log to every projection (and re-routes parked events). */
   project(): Promise<void>;
+  /** Events stored, committed or not yet visible to global readers. */
+  eventCount(): Promise<number>;
   get(path: string, apiKey?: string): Promise<{ status: number; json: Record<string, unknown> }>;
   close(): Promise<void>;
 }
@@ -77,11 +79,15 @@ export async function startTestLedger(env: NodeJS.ProcessEnv = {}): Promise<Test
     },
     async project() {
       for (let round = 0; round < 3; round++) {
+        await untilAllCommittedEventsVisible(database);
         for (const projection of allProjections) {
           await catchUp(ledger.store, ledger.database.db, { projection, schema: 'public', checkpointName: projection.name, context: ledger.projectionContext });
         }
         if (!(await rerouteParkedEvents(ledger.store, ledger.routing))) break;
       }
+    },
+    async eventCount() {
+      return Number((await database.pool.query('select count(*) as n from events')).rows[0].n);
     },
     async get(path, apiKey) {
       const response = await app.inject({ method: 'GET', url: path, headers: apiKey ? { authorization: `Bearer ${apiKey}` } : {} });
@@ -93,4 +99,21 @@ export async function startTestLedger(env: NodeJS.ProcessEnv = {}): Promise<Test
       await database.close();
     },
   };
+}
+
+/**
+ * The global reader sees an event only once no older transaction is open anywhere on the server
+ * (the xmin horizon is cluster-wide), so on a shared server a projection may briefly lag behind
+ * what was just appended. Tests wait for that horizon instead of racing it.
+ */
+async function untilAllCommittedEventsVisible(database: TestDatabase): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const { rows } = await database.pool.query(
+      'select exists (select 1 from events where transaction_id >= pg_snapshot_xmin(pg_current_snapshot())) as pending',
+    );
+    if (!rows[0].pending) return;
+    if (Date.now() > deadline) throw new Error('committed events stayed invisible for 10 s: a transaction is held open on the server');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 }

@@ -175,7 +175,7 @@ describe('postgres event store: global readers under out-of-order commits', func
           await unfiltered.subscription.stop();
         }
       }),
-      { numRuns: 40, endOnFailure: true },
+      { numRuns: 100, endOnFailure: true },
     );
     expect(outOfOrderCommits, 'the random runs never committed out of order: they proved nothing').to.be.above(0);
   });
