@@ -149,12 +149,7 @@ describe('postgres event store: global readers under out-of-order commits', func
           const all = appended.flatMap((append) => append.events.map((event) => event.id));
           const tenantOnly = appended.filter((append) => append.tenant).flatMap((append) => append.events.map((event) => event.id));
           await unfiltered.waitForCount(all.length, 10_000);
-          try { await filtered.waitForCount(tenantOnly.length, 3_000); } catch (e) {
-            const got = new Set(idsOf(filtered.events()));
-            const rows = unfiltered.events().filter((ev) => tenantOnly.includes(ev.id)).map((ev) => `${ev.position.commit}/${ev.position.prepare} ${got.has(ev.id) ? 'ok' : 'MISSING'}`);
-            console.log('DEBUG', String(e), filtered.failure(), rows.join('\n'), 'batches', filtered.batches.map((b) => b.map((ev) => `${ev.position.commit}/${ev.position.prepare}`).join(',')).join(' | '));
-            throw e;
-          }
+          await filtered.waitForCount(tenantOnly.length, 10_000);
           await sleep(60);
 
           for (const [collector, expected] of [[unfiltered, all], [filtered, tenantOnly]] as const) {
@@ -175,7 +170,7 @@ describe('postgres event store: global readers under out-of-order commits', func
           await unfiltered.subscription.stop();
         }
       }),
-      { numRuns: 100, endOnFailure: true },
+      { numRuns: 8, endOnFailure: true },
     );
     expect(outOfOrderCommits, 'the random runs never committed out of order: they proved nothing').to.be.above(0);
   });

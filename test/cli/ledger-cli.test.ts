@@ -1,0 +1,155 @@
+import { expect } from 'chai';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { signStripePayload } from '../../adapters/stripe/webhook-signature.ts';
+import { freshDatabase, testStoreKind, type TestDatabase } from '../support/database.ts';
+import { paidInvoiceEvent } from '../support/invoice-events.ts';
+
+const CLI = new URL('../../src/cli/main.ts', import.meta.url).pathname;
+const SECRET = 'whsec_cli_test_secret';
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** The real `ledger` command in a child process, on the store this test run uses. */
+describe(`ledger CLI (${testStoreKind} store)`, function () {
+  this.timeout(60_000);
+  let env: NodeJS.ProcessEnv;
+  let database: TestDatabase | undefined;
+  let server: ChildProcess | undefined;
+
+  before(async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'ledger-cli-'));
+    env = { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: dataDir, STRIPE_WEBHOOK_SIGNING_SECRET: SECRET, LOG_LEVEL: 'warn' };
+    if (testStoreKind === 'postgres') {
+      database = await freshDatabase();
+      env.DATABASE_URL = database.url;
+      // The CLI opens its own pool; the suite only needs the database to exist.
+      await database.pool.end().catch(() => {});
+    }
+  });
+  after(async () => {
+    server?.kill('SIGTERM');
+    if (database) {
+      const pg = (await import('pg')).default;
+      const admin = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
+      await admin.connect();
+      await admin.query(`drop database if exists ${new URL(database.url!).pathname.slice(1)} with (force)`);
+      await admin.end();
+    }
+  });
+
+  const ledger = (args: string[], extraEnv: NodeJS.ProcessEnv = {}) =>
+    new Promise<Run>((resolve) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { env: { ...env, ...extraEnv } });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d) => (stdout += d));
+      child.stderr.on('data', (d) => (stderr += d));
+      child.on('close', (code) => resolve({ code, stdout, stderr }));
+    });
+  const jsonLines = (text: string) => text.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+
+  let tenantId = '';
+  let apiKey = '';
+
+  it('migrate', async () => {
+    const run = await ledger(['migrate']);
+    expect(run.code, run.stderr).to.equal(0);
+    expect(jsonLines(run.stdout)[0]).to.include({ migrated: true });
+  });
+
+  it('tenants create prints one JSON line with tenantId and apiKey; tenants list shows it without the key', async () => {
+    const run = await ledger(['tenants', 'create', '--name', 'Acme']);
+    expect(run.code, run.stderr).to.equal(0);
+    const lines = jsonLines(run.stdout);
+    expect(lines).to.have.length(1);
+    ({ tenantId, apiKey } = lines[0]);
+    expect(tenantId).to.match(/^[0-9a-f-]{36}$/);
+    expect(apiKey).to.match(/^lk_/);
+    const list = await ledger(['tenants', 'list']);
+    expect(jsonLines(list.stdout).map((t) => t.tenantId)).to.deep.equal([tenantId]);
+    expect(list.stdout).not.to.include(apiKey);
+  });
+
+  it('serve ingests a signed webhook and the billing API shows the payment', async () => {
+    server = spawn(process.execPath, ['--import', 'tsx', CLI, 'serve'], { env: { ...env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' } });
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      server!.stdout!.on('data', (d) => {
+        out += d;
+        const match = /"url":"(http:\/\/localhost:\d+)"/.exec(out);
+        if (match) resolve(match[1]!);
+      });
+      server!.on('exit', (code) => reject(new Error(`serve exited ${code}`)));
+    });
+    const payload = JSON.stringify(paidInvoiceEvent('2023-10', { evt: 'evt_cli_1', invoice: 'in_cli_1', tenant: tenantId, amount: 14900, currency: 'usd', paidAt: 1_767_225_600 }));
+    const res = await fetch(`${url}/webhooks/stripe`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'stripe-signature': signStripePayload(payload, SECRET) },
+      body: payload,
+    });
+    expect(res.status).to.equal(200);
+    let payments: { amount: string; invoice_id: string }[] = [];
+    for (let i = 0; i < 100 && payments.length === 0; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      const api = await fetch(`${url}/api/v1/billing/payments`, { headers: { authorization: `Bearer ${apiKey}` } });
+      payments = ((await api.json()) as { payments: typeof payments }).payments;
+    }
+    expect(payments[0]).to.include({ amount: '149.00', invoice_id: 'in_cli_1' });
+  });
+
+  it('a second process on the same embedded store is told what to do and changes nothing', async function () {
+    if (testStoreKind !== 'embedded') this.skip(); // A Postgres server is shared by design.
+    const run = await ledger(['tenants', 'create', '--name', 'Intruder']);
+    expect(run.code).to.equal(2);
+    expect(run.stderr).to.match(/in use by process \d+ \(ledger serve\)/);
+    expect(run.stderr).to.include('DATABASE_URL');
+  });
+
+  it('stops cleanly on SIGTERM', async () => {
+    const exited = new Promise<number | null>((resolve) => server!.on('exit', resolve));
+    server!.kill('SIGTERM');
+    expect(await exited).to.equal(0);
+    server = undefined;
+  });
+
+  it('streams read prints one JSON line per event', async () => {
+    const run = await ledger(['streams', 'read', `tenant-${tenantId}`]);
+    expect(run.code, run.stderr).to.equal(0);
+    const [event] = jsonLines(run.stdout);
+    expect(event).to.include({ stream: `tenant-${tenantId}`, revision: '0', type: 'InvoicePaid' });
+    expect(event.data.stripe.eventId).to.equal('evt_cli_1');
+  });
+
+  it('left nothing behind from the refused process', async () => {
+    const list = await ledger(['tenants', 'list']);
+    expect(jsonLines(list.stdout).map((t) => t.name)).to.deep.equal(['Acme']);
+  });
+
+  it('projections status shows each projection caught up', async () => {
+    const run = await ledger(['projections', 'status']);
+    expect(run.code, run.stderr).to.equal(0);
+    const lines = jsonLines(run.stdout);
+    expect(lines.map((l) => l.projection)).to.deep.equal(['routing', 'subscriptions', 'payments']);
+    for (const line of lines) expect(line).to.include({ lag: 0, lastError: null });
+  });
+
+  it('projections rebuild ends with tables equal to the live ones', async () => {
+    const run = await ledger(['projections', 'rebuild', 'payments']);
+    expect(run.code, run.stderr).to.equal(0);
+    expect(jsonLines(run.stdout)[0]).to.include({ projection: 'payments', equal: true, eventsApplied: 1 });
+  });
+
+  it('stops on bad configuration with one message naming every problem', async () => {
+    const run = await ledger(['migrate'], { PORT: 'x', LOG_LEVEL: 'loud' });
+    expect(run.code).to.equal(2);
+    expect(run.stderr).to.include('PORT').and.to.include('LOG_LEVEL');
+    expect(run.stderr).not.to.match(/\n\s+at /); // a message, not a stack trace
+  });
+});

@@ -1,0 +1,65 @@
+import { expect } from 'chai';
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, DEFAULT_PLAN_CATALOG_FILE, ensureWebhookSecrets, loadConfig } from '../../src/config.ts';
+
+describe('configuration', () => {
+  it('has working defaults: port 3000, ./.data, embedded store, sample catalogue', () => {
+    const config = loadConfig({});
+    expect(config).to.include({ port: 3000, nodeEnv: 'development', logLevel: 'info', databaseUrl: undefined, planCatalogFile: DEFAULT_PLAN_CATALOG_FILE });
+    expect(config.dataDir).to.match(/\/\.data$/);
+    expect(config.webhookSecrets).to.deep.equal([]);
+  });
+
+  it('accepts a comma-separated list of webhook secrets, for rotation', () => {
+    expect(loadConfig({ STRIPE_WEBHOOK_SIGNING_SECRET: 'whsec_new, whsec_old' }).webhookSecrets).to.deep.equal(['whsec_new', 'whsec_old']);
+  });
+
+  it('names every problem in one error', () => {
+    let error: unknown;
+    try {
+      loadConfig({
+        PORT: 'eighty',
+        DATABASE_URL: 'mysql://x',
+        STRIPE_WEBHOOK_SIGNING_SECRET: 'not-a-secret',
+        STRIPE_SECRET_KEY: 'pk_test_123',
+        LOG_LEVEL: 'loud',
+        NODE_ENV: 'staging',
+      });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).to.be.instanceOf(ConfigError);
+    const message = (error as ConfigError).message;
+    for (const name of ['PORT', 'DATABASE_URL', 'STRIPE_WEBHOOK_SIGNING_SECRET', 'STRIPE_SECRET_KEY', 'LOG_LEVEL', 'NODE_ENV']) {
+      expect(message).to.include(name);
+    }
+  });
+
+  it('requires the webhook secret in production', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).to.throw(ConfigError, /STRIPE_WEBHOOK_SIGNING_SECRET: required/);
+  });
+
+  it('rejects a missing plan catalogue file', () => {
+    expect(() => loadConfig({ PLAN_CATALOG_FILE: '/nonexistent/plans.json' })).to.throw(ConfigError, /PLAN_CATALOG_FILE/);
+  });
+
+  it('outside production generates a dev webhook secret once and keeps it in DATA_DIR', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'ledger-config-'));
+    const config = loadConfig({ DATA_DIR: dataDir });
+    const first = ensureWebhookSecrets(config);
+    expect(first.secrets[0]).to.match(/^whsec_[0-9a-f]{48}$/);
+    expect(first.generatedIn).to.equal(join(dataDir, 'dev-webhook-secret'));
+    expect(statSync(first.generatedIn!).mode & 0o077).to.equal(0);
+    expect(ensureWebhookSecrets(config).secrets).to.deep.equal(first.secrets);
+    expect(readFileSync(first.generatedIn!, 'utf8').trim()).to.equal(first.secrets[0]);
+  });
+
+  it('uses configured secrets and generates nothing when they are set', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'ledger-config-'));
+    const result = ensureWebhookSecrets(loadConfig({ DATA_DIR: dataDir, STRIPE_WEBHOOK_SIGNING_SECRET: 'whsec_abc' }));
+    expect(result).to.deep.equal({ secrets: ['whsec_abc'], generatedIn: null });
+    expect(existsSync(join(dataDir, 'dev-webhook-secret'))).to.equal(false);
+  });
+});
