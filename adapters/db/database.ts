@@ -47,7 +47,11 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     embedded = await startEmbeddedPostgres({ dataDir: options.dataDir, command: options.command });
     url = embedded.url;
   }
-  const max = Math.min(options.poolSize ?? 10, embedded ? embedded.maxConnections - 2 : Infinity);
+  // The embedded server multiplexes connections by TCP chunk, not by protocol message cycle:
+  // two connections' extended-protocol messages (Parse/Bind/Execute) can interleave and bind one
+  // query's parameters to another's statement. One connection keeps every query whole; PGlite
+  // runs one query at a time anyway.
+  const max = embedded ? 1 : (options.poolSize ?? 10);
   const pool = new pg.Pool({ connectionString: url, max });
   // An idle client that loses its server (restart, network) must not crash the process.
   pool.on('error', () => {});

@@ -7,12 +7,11 @@ import { lockDataDir } from './data-dir-lock.ts';
 export interface EmbeddedPostgres {
   /** A connection string `pg` understands, pointing at the in-process server. */
   readonly url: string;
-  /** Connections the in-process server accepts at once; size pools below it. */
-  readonly maxConnections: number;
   stop(): Promise<void>;
 }
 
-const MAX_CONNECTIONS = 16;
+// The pool uses one connection (see database.ts); a spare lets it replace a broken one.
+const MAX_CONNECTIONS = 2;
 
 /**
  * PGlite persisted in `dataDir` (or in memory when `dataDir` is null), served on a loopback
@@ -32,7 +31,6 @@ export async function startEmbeddedPostgres(options: { dataDir: string | null; c
     const address = server.getServerConn();
     return {
       url: `postgres://postgres@${address}/postgres?sslmode=disable`,
-      maxConnections: MAX_CONNECTIONS,
       async stop() {
         try {
           await server.stop();

@@ -6,8 +6,11 @@ export type Queryable = Pick<pg.Pool, 'query'>;
 
 interface EventRow {
   global_position: bigint;
-  /** xid8 has no type parser in `pg`: it arrives as text. */
-  transaction_id: string;
+  /**
+   * xid8 has no type parser in `pg`, so it is sent as text. The alias must differ from the
+   * column: ORDER BY prefers an output column's name, and text sorts '10' before '9'.
+   */
+  transaction_text: string;
   stream_name: string;
   stream_revision: bigint;
   event_id: string;
@@ -17,7 +20,7 @@ interface EventRow {
   recorded_at: Date;
 }
 
-const COLUMNS = `global_position, transaction_id::text AS transaction_id, stream_name, stream_revision,
+const COLUMNS = `global_position, transaction_id::text AS transaction_text, stream_name, stream_revision,
   event_id::text AS event_id, event_type, data, metadata, recorded_at`;
 
 /**
@@ -34,7 +37,7 @@ function toEvent(row: EventRow): RecordedEvent {
     type: row.event_type,
     streamName: row.stream_name,
     revision: row.stream_revision,
-    position: { commit: BigInt(row.transaction_id), prepare: row.global_position },
+    position: { commit: BigInt(row.transaction_text), prepare: row.global_position },
     data: row.data,
     metadata: row.metadata,
     recordedAt: row.recorded_at,
@@ -90,10 +93,10 @@ export async function selectAll(
 
 /** The newest position below the visibility horizon, START when there is none. */
 export async function selectHead(db: Queryable): Promise<GlobalPosition> {
-  const result = await db.query<{ transaction_id: string; global_position: bigint }>(
-    `SELECT transaction_id::text AS transaction_id, global_position FROM events WHERE ${VISIBLE}
+  const result = await db.query<{ transaction_text: string; global_position: bigint }>(
+    `SELECT transaction_id::text AS transaction_text, global_position FROM events WHERE ${VISIBLE}
       ORDER BY transaction_id DESC, global_position DESC LIMIT 1`,
   );
   const row = result.rows[0];
-  return row ? { commit: BigInt(row.transaction_id), prepare: row.global_position } : START;
+  return row ? { commit: BigInt(row.transaction_text), prepare: row.global_position } : START;
 }

@@ -11,7 +11,6 @@ const SQLSTATES = new Set([
   '57P02', // crash_shutdown
   '57P03', // cannot_connect_now: starting up or in recovery
   '57014', // query_canceled (statement timeout)
-  '53300', // too_many_connections
   '40001', // serialization_failure
   '40P01', // deadlock_detected
 ]);
@@ -24,7 +23,8 @@ export function isTransientPostgresError(error: unknown): boolean {
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string') {
     if (NETWORK_CODES.has(code) || SQLSTATES.has(code)) return true;
-    if (code.startsWith('08')) return true; // connection_exception class
+    if (code.startsWith('08')) return true; // connection_exception
+    if (code.startsWith('53')) return true; // insufficient_resources: out of memory, connections, disk
   }
   // A failed connect can arrive wrapped (AggregateError from a multi-address connect).
   if (error instanceof AggregateError) return error.errors.some(isTransientPostgresError);

@@ -42,7 +42,7 @@ export async function waitUntil(condition: () => boolean | Promise<boolean>, tim
  * once every older transaction on the server has finished), so tests of `readAll` first wait
  * for the head to reach the events they wrote.
  */
-export async function untilVisible(store: EventStore, position: GlobalPosition, timeoutMs = 5_000): Promise<void> {
+export async function untilVisible(store: EventStore, position: GlobalPosition, timeoutMs = 15_000): Promise<void> {
   await waitUntil(async () => comparePositions(await store.headPosition(), position) >= 0, timeoutMs, 'the global log to show the append');
 }
 

@@ -21,18 +21,29 @@ export function subscribeContract({ store }: ContractContext): void {
         await collector.waitForCount(2);
         expect(idsOf(collector.events())).to.deep.equal(idsOf(history.slice(1)));
 
-        const latencies: number[] = [];
+        // Measured from the append call, and from the moment the global log shows the event:
+        // a Postgres log shows it only once every older write transaction on the server has
+        // ended, which a subscription cannot hurry. The promise holds from there.
+        const fromAppend: number[] = [];
+        const fromVisible: number[] = [];
         for (let i = 0; i < 5; i++) {
+          const stream = `${run}-${i % 2 ? 'a' : 'b'}`;
           const event = newEvent('sub.live', { i });
           const started = performance.now();
-          await store().append(`${run}-${i % 2 ? 'a' : 'b'}`, [event]);
+          await store().append(stream, [event]);
+          const [recorded] = await store().readStream(stream, { direction: 'backwards', limit: 1 });
+          await untilVisible(store(), recorded!.position);
+          const visibleAt = performance.now();
           await waitUntil(() => collector.receivedAt.has(event.id), 2_000, `live event ${i}`);
-          latencies.push(collector.receivedAt.get(event.id)! - started);
+          const receivedAt = collector.receivedAt.get(event.id)!;
+          fromAppend.push(receivedAt - started);
+          fromVisible.push(Math.max(0, receivedAt - visibleAt));
           // Let the subscription settle into its idle poll, as in production between appends.
           await sleep(20 + i * 7);
         }
-        console.log(`      subscription latency (append call to handler), ms: ${latencies.map((l) => l.toFixed(1)).join(', ')}`);
-        expect(Math.max(...latencies)).to.be.below(LIVE_LATENCY_MS);
+        const format = (values: number[]) => values.map((value) => value.toFixed(1)).join(', ');
+        console.log(`      subscription latency, ms from append: ${format(fromAppend)}; from visible: ${format(fromVisible)}`);
+        expect(Math.max(...fromVisible)).to.be.below(LIVE_LATENCY_MS);
 
         const delivered = collector.events();
         expect(delivered).to.have.length(7);

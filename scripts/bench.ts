@@ -1,0 +1,178 @@
+/**
+ * `npm run bench`: webhook ingest throughput and latency over HTTP, and projection rebuild speed,
+ * on the store in use (DATABASE_URL's server, else the embedded store). It never touches your
+ * data: on a server it creates and drops a scratch database, embedded it uses a temp directory.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import pg from 'pg';
+import { signStripePayload } from '../adapters/stripe/webhook-signature.ts';
+import { stripeEventEnvelopeSchema } from '../domain/stripe/envelope.ts';
+import { allProjections } from '../projections/all.ts';
+import { loadConfig } from '../src/config.ts';
+import { openLedger } from '../src/ledger.ts';
+import { ingestStripeEvent } from '../src/webhooks/ingest.ts';
+import { rebuildProjection } from '../src/workers/rebuild.ts';
+import { syntheticStripeEvent } from './lib/synthetic-stripe-events.ts';
+
+const SECRET = 'whsec_benchmark_secret';
+const CLI = new URL('../src/cli/main.ts', import.meta.url).pathname;
+
+const options = new Command('bench')
+  .option('--requests <n>', 'webhooks to send over HTTP', (v) => Number.parseInt(v, 10), 3000)
+  .option('--concurrency <n>', 'requests in flight at once', (v) => Number.parseInt(v, 10), 16)
+  .option('--events <n>', 'events in the log for the rebuild measurement', (v) => Number.parseInt(v, 10), 20000)
+  .option('--tenants <n>', 'tenants the events are spread over', (v) => Number.parseInt(v, 10), 20)
+  .parse()
+  .opts<{ requests: number; concurrency: number; events: number; tenants: number }>();
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+const mib = (kib: number) => `${(kib / 1024).toFixed(0)} MiB`;
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function scratchStore(): Promise<{ env: NodeJS.ProcessEnv; label: string; drop: () => Promise<void> }> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'ledger-bench-'));
+  const serverUrl = process.env.DATABASE_URL;
+  if (!serverUrl) {
+    return { env: { DATA_DIR: dataDir }, label: 'embedded (PGlite)', drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
+  }
+  const name = `ledger_bench_${Date.now().toString(36)}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return {
+    env: { DATA_DIR: dataDir, DATABASE_URL: url.toString() },
+    label: `PostgreSQL server (${url.host})`,
+    drop: async () => {
+      const dropper = new pg.Client({ connectionString: serverUrl });
+      await dropper.connect();
+      await dropper.query(`drop database if exists ${name} with (force)`);
+      await dropper.end();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+let stopServer = async () => {};
+let serverLogTail = () => '';
+
+async function main() {
+  const store = await scratchStore();
+  const env = { ...store.env, STRIPE_WEBHOOK_SIGNING_SECRET: SECRET, LOG_LEVEL: 'info', NODE_ENV: 'production' };
+  const config = loadConfig({ ...env });
+  const rows: [string, string][] = [['store', store.label], ['machine', `${(await import('node:os')).cpus().length} cores, Node ${process.version}`]];
+  try {
+    // Tenants first, while no server holds the store.
+    let ledger = await openLedger(config, { command: 'bench (setup)' });
+    const tenantIds: string[] = [];
+    for (let i = 0; i < options.tenants; i++) tenantIds.push((await ledger.tenants.create(`Bench ${i}`)).tenant.id);
+    await ledger.close();
+
+    // 1. Ingest over HTTP against `ledger serve` in its own process, projections running.
+    const port = await freePort();
+    const serverLog = join(config.dataDir, 'serve.log');
+    const server = spawn(process.execPath, ['--import', 'tsx', CLI, 'serve'], {
+      env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
+      stdio: ['ignore', openSync(serverLog, 'w'), 'inherit'],
+    });
+    stopServer = async () => {
+      if (server.exitCode !== null) return;
+      server.kill('SIGTERM');
+      await new Promise((r) => server.on('exit', r));
+    };
+    serverLogTail = () => readFileSync(serverLog, 'utf8').split('\n').slice(-5).join('\n');
+    const base = `http://127.0.0.1:${port}`;
+    for (let i = 0; ; i++) {
+      if (i > 300) throw new Error('the server did not start');
+      const ok = await fetch(`${base}/healthz`).then((r) => r.ok, () => false);
+      if (ok) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const bodies = Array.from({ length: options.requests + 100 }, (_, i) => syntheticStripeEvent(tenantIds[i % tenantIds.length]!, i).body);
+    const send = async (body: string) => {
+      const started = performance.now();
+      const res = await fetch(`${base}/webhooks/stripe`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'stripe-signature': signStripePayload(body, SECRET) },
+        body,
+      });
+      await res.arrayBuffer();
+      if (res.status !== 200) throw new Error(`webhook answered ${res.status}`);
+      return performance.now() - started;
+    };
+    for (const body of bodies.slice(0, 100)) await send(body); // warm-up: JIT, pools
+    const latencies: number[] = [];
+    let next = 100;
+    const started = performance.now();
+    await Promise.all(
+      Array.from({ length: options.concurrency }, async () => {
+        while (next < bodies.length) latencies.push(await send(bodies[next++]!));
+      }),
+    );
+    const seconds = (performance.now() - started) / 1000;
+    latencies.sort((a, b) => a - b);
+    const bytes = Math.round(bodies.reduce((n, b) => n + b.length, 0) / bodies.length);
+    rows.push(
+      ['webhooks sent (signed, over HTTP)', `${latencies.length} at concurrency ${options.concurrency}, ${bytes} bytes each on average`],
+      ['ingest throughput', `${Math.round(latencies.length / seconds)} webhooks/s`],
+      ['ingest latency p50 / p99', `${percentile(latencies, 50).toFixed(1)} ms / ${percentile(latencies, 99).toFixed(1)} ms`],
+    );
+    await stopServer();
+
+    // 2. Fill the log to --events through the same ingest path, then rebuild every projection.
+    ledger = await openLedger(config, { command: 'bench (rebuild)' });
+    const deps = { store: ledger.store, tenantExists: async () => true, tenantForStripeObject: async () => null };
+    let count = bodies.length;
+    while (count < options.events) {
+      const batch = Array.from({ length: Math.min(8, options.events - count) }, (_, i) => count + i);
+      await Promise.all(
+        batch.map((i) => ingestStripeEvent(deps, stripeEventEnvelopeSchema.parse(JSON.parse(syntheticStripeEvent(tenantIds[i % tenantIds.length]!, i).body)), new Date())),
+      );
+      count += batch.length;
+    }
+    const rssBefore = process.resourceUsage().maxRSS;
+    let applied = 0;
+    const rebuildStarted = performance.now();
+    for (const projection of allProjections) {
+      const report = await rebuildProjection(ledger.store, ledger.database.db, projection, ledger.projectionContext);
+      if (!report.equal) throw new Error(`rebuild of ${projection.name} differs from the live tables`);
+      applied += report.eventsApplied;
+    }
+    const rebuildSeconds = (performance.now() - rebuildStarted) / 1000;
+    await ledger.close();
+    rows.push(
+      ['events in the log', `${count}`],
+      ['projection rebuild', `${allProjections.length} projections, ${applied} event applications in ${rebuildSeconds.toFixed(1)} s = ${Math.round(applied / rebuildSeconds)} events/s`],
+      ['peak memory (RSS of the process running the rebuild)', `${mib(process.resourceUsage().maxRSS)} (${mib(rssBefore)} before the rebuild)`],
+    );
+  } catch (error) {
+    process.stderr.write(`last lines of the server's log:\n${serverLogTail()}\n`);
+    throw error;
+  } finally {
+    await stopServer();
+    await store.drop();
+  }
+  const width = Math.max(...rows.map(([k]) => k.length));
+  console.log(`| ${'measure'.padEnd(width)} | value |\n| ${'-'.repeat(width)} | --- |`);
+  for (const [k, v] of rows) console.log(`| ${k.padEnd(width)} | ${v} |`);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
