@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { fixtureEvent } from '../domain/fixtures.ts';
+import { fixtureEvent } from '../support/stripe-fixtures.ts';
 import { paidInvoiceEvent } from '../support/invoice-events.ts';
 import { startTestLedger, type TestLedger } from '../support/test-ledger.ts';
 

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { fixtureEvent, FIXTURE_SHAPES, type FixtureShape } from '../domain/fixtures.ts';
+import { fixtureEvent, FIXTURE_SHAPES, type FixtureShape } from '../support/stripe-fixtures.ts';
 import { startTestLedger, type TestLedger } from '../support/test-ledger.ts';
 
 const T0 = 1_767_225_600; // 2026-01-01T00:00:00Z

@@ -1,4 +1,4 @@
-import { fixtureEvent, type FixtureShape } from '../domain/fixtures.ts';
+import { fixtureEvent, type FixtureShape } from './stripe-fixtures.ts';
 
 /** An `invoice.paid` delivery for `tenant`, in either API shape, with the fields a test sets. */
 export function paidInvoiceEvent(

@@ -4,7 +4,7 @@ import { allProjections, projectionByName } from '../../projections/all.ts';
 import { readCheckpoint } from '../../src/workers/checkpoints.ts';
 import { runProjection } from '../../src/workers/projection-runner.ts';
 import { rebuildProjection } from '../../src/workers/rebuild.ts';
-import { fixtureEvent } from '../domain/fixtures.ts';
+import { fixtureEvent } from '../support/stripe-fixtures.ts';
 import { paidInvoiceEvent } from '../support/invoice-events.ts';
 import { startTestLedger, type TestLedger } from '../support/test-ledger.ts';
 

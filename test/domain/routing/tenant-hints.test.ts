@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { resolveTenant, tenantHints } from '../../../domain/routing/tenant-hints.ts';
-import { FIXTURE_SHAPES, fixtureEvent, stripeObject, type FixtureShape } from '../fixtures.ts';
+import { FIXTURE_SHAPES, fixtureEvent, stripeObject, type FixtureShape } from '../../support/stripe-fixtures.ts';
 
 /** A fixture invoice whose subscription details carry `metadata`, wherever that API shape puts them. */
 function invoiceWithSubscriptionMetadata(shape: FixtureShape, metadata: Record<string, string>, overrides: Record<string, unknown> = {}) {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { stripeEventEnvelopeSchema } from '../../../domain/stripe/envelope.ts';
-import { stripeObject } from '../fixtures.ts';
+import { stripeObject } from '../../support/stripe-fixtures.ts';
 
 describe('stripeEventEnvelopeSchema', () => {
   const envelope = () => structuredClone(stripeObject('2023-10', 'event'));

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { scrubCardData } from '../../../domain/stripe/scrub-card-data.ts';
-import { FIXTURE_SHAPES, stripeObject } from '../fixtures.ts';
+import { FIXTURE_SHAPES, stripeObject } from '../../support/stripe-fixtures.ts';
 
 const KEPT = ['brand', 'country', 'exp_month', 'exp_year', 'funding', 'last4'];
 

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { translateStripeEvent } from '../../../domain/stripe/translate.ts';
 import { expectEvent } from '../expect-event.ts';
-import { FIXTURE_SHAPES, fixtureEvent, stripeEvent } from '../fixtures.ts';
+import { FIXTURE_SHAPES, fixtureEvent, stripeEvent } from '../../support/stripe-fixtures.ts';
 
 const CUSTOMER = {
   id: 'cus_123',

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { translateStripeEvent } from '../../../domain/stripe/translate.ts';
 import { expectEvent } from '../expect-event.ts';
-import { API_VERSION, FIXTURE_SHAPES, fixtureEvent, stripeEvent, stripeObject, type FixtureShape } from '../fixtures.ts';
+import { API_VERSION, FIXTURE_SHAPES, fixtureEvent, stripeEvent, stripeObject, type FixtureShape } from '../../support/stripe-fixtures.ts';
 
 const INVOICE_TYPES = [
   ['invoice.paid', 'InvoicePaid'],

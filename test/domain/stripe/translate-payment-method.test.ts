@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { translateStripeEvent } from '../../../domain/stripe/translate.ts';
 import { expectEvent } from '../expect-event.ts';
-import { FIXTURE_SHAPES, fixtureEvent, stripeObject } from '../fixtures.ts';
+import { FIXTURE_SHAPES, fixtureEvent, stripeObject } from '../../support/stripe-fixtures.ts';
 
 const EXPIRY_YEAR = { '2023-10': 2024, current: 2030 } as const;
 

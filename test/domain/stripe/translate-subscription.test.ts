@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { scrubCardData } from '../../../domain/stripe/scrub-card-data.ts';
 import { translateStripeEvent } from '../../../domain/stripe/translate.ts';
 import { expectEvent } from '../expect-event.ts';
-import { API_VERSION, FIXTURE_SHAPES, fixtureEvent, stripeEvent, stripeObject, type FixtureShape } from '../fixtures.ts';
+import { API_VERSION, FIXTURE_SHAPES, fixtureEvent, stripeEvent, stripeObject, type FixtureShape } from '../../support/stripe-fixtures.ts';
 
 const SUBSCRIPTION_TYPES = [
   ['customer.subscription.created', 'SubscriptionCreated'],

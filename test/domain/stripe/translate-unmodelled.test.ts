@@ -3,7 +3,7 @@ import { stripeEventEnvelopeSchema } from '../../../domain/stripe/envelope.ts';
 import { scrubCardData } from '../../../domain/stripe/scrub-card-data.ts';
 import { translateStripeEvent } from '../../../domain/stripe/translate.ts';
 import { expectEvent } from '../expect-event.ts';
-import { FIXTURE_SHAPES, fixtureEvent, stripeEvent, stripeObject } from '../fixtures.ts';
+import { FIXTURE_SHAPES, fixtureEvent, stripeEvent, stripeObject } from '../../support/stripe-fixtures.ts';
 
 describe('translateStripeEvent: events it cannot model', () => {
   for (const shape of FIXTURE_SHAPES) {

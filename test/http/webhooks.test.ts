@@ -3,7 +3,7 @@ import pg from 'pg';
 import { createPostgresEventStore } from '../../adapters/eventstore/postgres.ts';
 import { buildHttpApp } from '../../src/http/app.ts';
 import { createLogger } from '../../src/logger.ts';
-import { fixtureEvent } from '../domain/fixtures.ts';
+import { fixtureEvent } from '../support/stripe-fixtures.ts';
 import { startTestLedger, TEST_WEBHOOK_SECRET, type TestLedger } from '../support/test-ledger.ts';
 
 describe('webhook ingest (POST /webhooks/stripe)', function () {
