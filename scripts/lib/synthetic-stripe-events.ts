@@ -4,7 +4,7 @@
  */
 
 let sequence = 0;
-const id = (prefix: string) => `${prefix}_bench${Date.now().toString(36)}${(sequence++).toString(36).padStart(6, '0')}`;
+const id = (prefix: string) => `${prefix}_sim${Date.now().toString(36)}${(sequence++).toString(36).padStart(6, '0')}`;
 
 function subscription(tenantId: string, customer: string, subId: string, created: number, status: string) {
   return {

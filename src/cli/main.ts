@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { allProjections } from '../../projections/all.ts';
 import { DataDirInUseError } from '../../adapters/db/data-dir-lock.ts';
@@ -27,6 +28,9 @@ async function withLedger(run: (ledger: Ledger) => Promise<void>): Promise<void>
     await ledger.close();
   }
 }
+
+// A .env in the working directory fills in what the environment does not set.
+if (existsSync('.env')) process.loadEnvFile('.env');
 
 const program = new Command('ledger')
   .description('Event-sourced billing ledger for Stripe')
