@@ -9,7 +9,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import pg from 'pg';
+import { createScratchDatabase } from '../adapters/db/scratch-database.ts';
 import { signStripePayload } from '../adapters/stripe/webhook-signature.ts';
 import { stripeEventEnvelopeSchema } from '../domain/stripe/envelope.ts';
 import { allProjections } from '../projections/all.ts';
@@ -48,21 +48,12 @@ async function scratchStore(): Promise<{ env: NodeJS.ProcessEnv; label: string; 
   if (!serverUrl) {
     return { env: { DATA_DIR: dataDir }, label: 'embedded (PGlite)', drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
   }
-  const name = `ledger_bench_${Date.now().toString(36)}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
+  const scratch = await createScratchDatabase(serverUrl, 'ledger_bench');
   return {
-    env: { DATA_DIR: dataDir, DATABASE_URL: url.toString() },
-    label: `PostgreSQL server (${url.host})`,
+    env: { DATA_DIR: dataDir, DATABASE_URL: scratch.url },
+    label: `PostgreSQL server (${new URL(serverUrl).host})`,
     drop: async () => {
-      const dropper = new pg.Client({ connectionString: serverUrl });
-      await dropper.connect();
-      await dropper.query(`drop database if exists ${name} with (force)`);
-      await dropper.end();
+      await scratch.drop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

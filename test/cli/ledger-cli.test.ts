@@ -4,7 +4,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { signStripePayload } from '../../adapters/stripe/webhook-signature.ts';
-import { freshDatabase, testStoreKind, type TestDatabase } from '../support/database.ts';
+import { createScratchDatabase, type ScratchDatabase } from '../../adapters/db/scratch-database.ts';
+import { testServerUrl, testStoreKind } from '../support/database.ts';
 import { paidInvoiceEvent } from '../support/invoice-events.ts';
 
 const CLI = new URL('../../src/cli/main.ts', import.meta.url).pathname;
@@ -20,28 +21,20 @@ interface Run {
 describe(`ledger CLI (${testStoreKind} store)`, function () {
   this.timeout(60_000);
   let env: NodeJS.ProcessEnv;
-  let database: TestDatabase | undefined;
+  let scratch: ScratchDatabase | undefined;
   let server: ChildProcess | undefined;
 
   before(async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'ledger-cli-'));
     env = { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: dataDir, STRIPE_WEBHOOK_SIGNING_SECRET: SECRET, LOG_LEVEL: 'warn' };
-    if (testStoreKind === 'postgres') {
-      database = await freshDatabase();
-      env.DATABASE_URL = database.url;
-      // The CLI opens its own pool; the suite only needs the database to exist.
-      await database.pool.end().catch(() => {});
+    if (testServerUrl) {
+      scratch = await createScratchDatabase(testServerUrl, 'ledger_cli_test');
+      env.DATABASE_URL = scratch.url;
     }
   });
   after(async () => {
     server?.kill('SIGTERM');
-    if (database) {
-      const pg = (await import('pg')).default;
-      const admin = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
-      await admin.connect();
-      await admin.query(`drop database if exists ${new URL(database.url!).pathname.slice(1)} with (force)`);
-      await admin.end();
-    }
+    await scratch?.drop();
   });
 
   const ledger = (args: string[], extraEnv: NodeJS.ProcessEnv = {}) =>

@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { openDatabase, type Database } from '../../adapters/db/database.ts';
+import { createScratchDatabase } from '../../adapters/db/scratch-database.ts';
 
 /**
  * Every suite gets a database of its own. With TEST_DATABASE_URL set (CI sets it to the local
@@ -20,23 +19,14 @@ export async function freshDatabase(): Promise<TestDatabase> {
     const database = await openDatabase({ dataDir: null, command: 'test' });
     return Object.assign(database, { url: undefined });
   }
-  const name = `ledger_test_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: testServerUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(testServerUrl);
-  url.pathname = `/${name}`;
-  const database = await openDatabase({ databaseUrl: url.toString(), dataDir: null, command: 'test' });
+  const scratch = await createScratchDatabase(testServerUrl, 'ledger_test');
+  const database = await openDatabase({ databaseUrl: scratch.url, dataDir: null, command: 'test' });
   return {
     ...database,
-    url: url.toString(),
+    url: scratch.url,
     async close() {
       await database.close();
-      const dropper = new pg.Client({ connectionString: testServerUrl });
-      await dropper.connect();
-      await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await dropper.end();
+      await scratch.drop();
     },
   };
 }
