@@ -81,7 +81,10 @@ export interface SubscribeOptions extends Omit<ReadAllOptions, 'limit'> {
 export interface Subscription {
   /** Stops following; resolves once the current batch (if any) has been handled. */
   stop(): Promise<void>;
-  /** Settles when the subscription stops: resolves on `stop()`, rejects on a handler or read error. */
+  /**
+   * Settles when the subscription stops: resolves on `stop()`; rejects on a handler error, or on
+   * a read error that retrying cannot cure (transient ones, like a lost connection, are retried).
+   */
   readonly done: Promise<void>;
 }
 
@@ -89,7 +92,10 @@ export interface EventStore {
   append(stream: string, events: readonly NewEvent[], options?: { expectedRevision?: ExpectedRevision }): Promise<AppendResult>;
   readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
-  /** Catches up from `after`, then follows new appends (each seen within 100 ms). */
+  /**
+   * Catches up from `after`, then follows new appends: each is handed over within 100 ms of
+   * becoming visible to global readers (in Postgres, once no older transaction is still open).
+   */
   subscribe(options: SubscribeOptions): Subscription;
   /** The position of the newest event a reader can see now (START when the log is empty). */
   headPosition(): Promise<GlobalPosition>;
