@@ -3,6 +3,7 @@ import { ensureWebhookSecrets, type Config } from './config.ts';
 import { buildHttpApp } from './http/app.ts';
 import { openLedger } from './ledger.ts';
 import type { Logger } from './logger.ts';
+import { createMetrics } from './metrics.ts';
 import { runProjection } from './workers/projection-runner.ts';
 import { runRerouter } from './workers/rerouter.ts';
 
@@ -15,11 +16,12 @@ export interface RunningServer {
 export async function serve(config: Config, logger: Logger): Promise<RunningServer> {
   const { secrets, generatedIn } = ensureWebhookSecrets(config);
   const ledger = await openLedger(config, { command: 'ledger serve' });
+  const metrics = createMetrics();
   const workers = allProjections.map((projection) =>
     runProjection(ledger.store, ledger.database.db, { projection, schema: 'public', checkpointName: projection.name, context: ledger.projectionContext }, logger),
   );
   const rerouter = runRerouter(ledger.store, ledger.routing, logger);
-  const app = buildHttpApp(ledger, { logger, webhookSecrets: secrets });
+  const app = buildHttpApp(ledger, { logger, metrics, webhookSecrets: secrets });
   const stopAll = async () => {
     await app.close();
     await rerouter.stop();

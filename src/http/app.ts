@@ -1,12 +1,13 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Ledger } from '../ledger.ts';
 import type { Logger } from '../logger.ts';
+import type { Metrics } from '../metrics.ts';
 import { registerBillingApi } from './billing-api.ts';
 import { installErrorHandlers } from './errors.ts';
 import { registerHealthRoutes } from './health.ts';
 import { registerWebhookRoutes } from './webhooks.ts';
 
-export function buildHttpApp(ledger: Ledger, options: { logger: Logger; webhookSecrets: readonly string[] }): FastifyInstance {
+export function buildHttpApp(ledger: Ledger, options: { logger: Logger; metrics: Metrics; webhookSecrets: readonly string[] }): FastifyInstance {
   const app: FastifyInstance = Fastify({
     loggerInstance: options.logger as FastifyBaseLogger,
     // The webhook route logs its own line per delivery, with what an operator needs.
@@ -14,13 +15,14 @@ export function buildHttpApp(ledger: Ledger, options: { logger: Logger; webhookS
     bodyLimit: 64 * 1024,
   });
   installErrorHandlers(app);
-  registerHealthRoutes(app, { store: ledger.store, db: ledger.database.db });
+  registerHealthRoutes(app, { store: ledger.store, db: ledger.database.db, metrics: options.metrics });
   registerWebhookRoutes(app, {
     store: ledger.store,
     tenantExists: (id) => ledger.tenants.exists(id),
     tenantForStripeObject: (id) => ledger.routing.tenantForStripeObject(id),
     webhookSecrets: options.webhookSecrets,
     logger: options.logger,
+    metrics: options.metrics,
   });
   registerBillingApi(app, { tenants: ledger.tenants, billing: ledger.billing });
   return app;

@@ -2,12 +2,14 @@ import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import type { AnyDb } from '../../adapters/db/database.ts';
 import type { EventStore } from '../../domain/ports/event-store.ts';
+import type { Metrics } from '../metrics.ts';
 
 const within = <T>(promise: Promise<T>, ms: number) =>
   Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms).unref())]);
 
-export function registerHealthRoutes(app: FastifyInstance, deps: { store: EventStore; db: AnyDb }): void {
+export function registerHealthRoutes(app: FastifyInstance, deps: { store: EventStore; db: AnyDb; metrics: Metrics }): void {
   app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/metrics', async (_request, reply) => reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics()));
   app.get('/readyz', async (_request, reply) => {
     const check = async (run: () => Promise<unknown>) => {
       try {

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { verifyStripeSignature, WebhookSignatureError } from '../../adapters/stripe/webhook-signature.ts';
 import { stripeEventEnvelopeSchema } from '../../domain/stripe/envelope.ts';
 import type { Logger } from '../logger.ts';
+import type { Metrics } from '../metrics.ts';
 import { ingestStripeEvent, type IngestDeps } from '../webhooks/ingest.ts';
 import { sendError } from './errors.ts';
 
@@ -10,6 +11,7 @@ export const WEBHOOK_BODY_LIMIT = 1024 * 1024;
 export interface WebhookRouteDeps extends IngestDeps {
   readonly webhookSecrets: readonly string[];
   readonly logger: Logger;
+  readonly metrics: Metrics;
 }
 
 /**
@@ -23,6 +25,7 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: WebhookRouteDe
     for (const url of ['/webhooks/stripe', '/api/webhooks/stripe']) {
       scope.post(url, { bodyLimit: WEBHOOK_BODY_LIMIT }, async (request, reply) => {
         const started = performance.now();
+        const seconds = () => (performance.now() - started) / 1000;
         const log = deps.logger.child({ route: 'webhook' });
         const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
         const header = request.headers['stripe-signature'];
@@ -31,6 +34,7 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: WebhookRouteDe
         } catch (error) {
           if (!(error instanceof WebhookSignatureError)) throw error;
           log.warn({ security: true, reason: error.reason, ip: request.ip, bytes: raw.length }, 'webhook rejected: signature verification failed');
+          deps.metrics.webhook('invalid_signature', seconds());
           return sendError(reply, 400, 'invalid_signature', error.message);
         }
         let json: unknown;
@@ -38,26 +42,30 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: WebhookRouteDe
           json = JSON.parse(raw.toString('utf8'));
         } catch {
           log.warn({ reason: 'invalid_json' }, 'webhook rejected: signed body is not JSON');
+          deps.metrics.webhook('invalid_payload', seconds());
           return sendError(reply, 400, 'invalid_payload', 'body is not valid JSON');
         }
         const parsed = stripeEventEnvelopeSchema.safeParse(json);
         if (!parsed.success) {
           const message = parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');
           log.warn({ reason: 'invalid_envelope', detail: message }, 'webhook rejected: not a Stripe event');
+          deps.metrics.webhook('invalid_payload', seconds());
           return sendError(reply, 400, 'invalid_payload', `not a Stripe event: ${message}`);
         }
         const envelope = parsed.data;
         try {
           const result = await ingestStripeEvent(deps, envelope, new Date());
           const outcome = result.duplicate ? 'duplicate' : result.tenantId ? 'appended' : 'parked';
+          deps.metrics.webhook(outcome, seconds());
           log.info(
-            { stripeEventId: envelope.id, type: envelope.type, tenantId: result.tenantId, outcome, latencyMs: Math.round(performance.now() - started) },
+            { stripeEventId: envelope.id, type: envelope.type, tenantId: result.tenantId, outcome, latencyMs: Math.round(seconds() * 1000) },
             'webhook',
           );
           return reply.code(200).send({ received: true, duplicate: result.duplicate, routed: result.tenantId !== null });
         } catch (error) {
+          deps.metrics.webhook('failed', seconds());
           log.error(
-            { err: error, stripeEventId: envelope.id, type: envelope.type, outcome: 'failed', latencyMs: Math.round(performance.now() - started) },
+            { err: error, stripeEventId: envelope.id, type: envelope.type, outcome: 'failed', latencyMs: Math.round(seconds() * 1000) },
             'webhook',
           );
           return sendError(reply, 503, 'store_unavailable', 'the event could not be recorded; Stripe will retry');

@@ -3,6 +3,7 @@ import pg from 'pg';
 import { createPostgresEventStore } from '../../adapters/eventstore/postgres.ts';
 import { buildHttpApp } from '../../src/http/app.ts';
 import { createLogger } from '../../src/logger.ts';
+import { createMetrics } from '../../src/metrics.ts';
 import { fixtureEvent } from '../support/stripe-fixtures.ts';
 import { startTestLedger, TEST_WEBHOOK_SECRET, type TestLedger } from '../support/test-ledger.ts';
 
@@ -172,6 +173,7 @@ describe('webhook ingest (POST /webhooks/stripe)', function () {
     const app = buildHttpApp({ ...t.ledger, store: downStore }, {
       logger: createLogger('info', { write: (line: string) => logs.push(line) } as unknown as NodeJS.WritableStream),
       webhookSecrets: [TEST_WEBHOOK_SECRET],
+      metrics: createMetrics(),
     });
     try {
       const { signStripePayload } = await import('../../adapters/stripe/webhook-signature.ts');
@@ -192,6 +194,15 @@ describe('webhook ingest (POST /webhooks/stripe)', function () {
       await downStore.close();
       await deadPool.end();
     }
+  });
+
+  it('counts deliveries by outcome at GET /metrics', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/metrics' });
+    expect(res.statusCode).to.equal(200);
+    expect(res.body).to.match(/ledger_webhooks_total\{outcome="appended"\} [1-9]/);
+    expect(res.body).to.match(/ledger_webhooks_total\{outcome="duplicate"\} [1-9]/);
+    expect(res.body).to.match(/ledger_webhooks_total\{outcome="invalid_signature"\} [1-9]/);
+    expect(res.body).to.include('ledger_webhook_duration_seconds_bucket');
   });
 
   it('never writes the signature or the secret to the log', async () => {

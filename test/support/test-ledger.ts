@@ -9,6 +9,7 @@ import { loadConfig } from '../../src/config.ts';
 import { buildHttpApp } from '../../src/http/app.ts';
 import { openLedger, type Ledger } from '../../src/ledger.ts';
 import { createLogger } from '../../src/logger.ts';
+import { createMetrics } from '../../src/metrics.ts';
 import { catchUp } from '../../src/workers/projection-runner.ts';
 import { rerouteParkedEvents } from '../../src/workers/rerouter.ts';
 import { freshDatabase, type TestDatabase } from './database.ts';
@@ -50,7 +51,7 @@ export async function startTestLedger(env: NodeJS.ProcessEnv = {}): Promise<Test
   });
   const logger = createLogger(config.logLevel, sink);
   const ledger = await openLedger(config, { command: 'test', database });
-  const app = buildHttpApp(ledger, { logger, webhookSecrets: config.webhookSecrets });
+  const app = buildHttpApp(ledger, { logger, metrics: createMetrics(), webhookSecrets: config.webhookSecrets });
   await app.ready();
 
   const asJson = (body: string) => {
