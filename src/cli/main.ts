@@ -8,6 +8,7 @@ import { createLogger } from '../logger.ts';
 import { serve } from '../serve.ts';
 import { printJsonLine } from './output.ts';
 import { registerProjectionCommands } from './projection-commands.ts';
+import { registerUnroutedCommands } from './unrouted-commands.ts';
 
 /** Errors an operator can act on are printed as one message; anything else keeps its stack. */
 function fail(error: unknown): never {
@@ -90,6 +91,7 @@ tenants
   );
 
 registerProjectionCommands(program, withLedger);
+registerUnroutedCommands(program, withLedger);
 
 program
   .command('streams')
