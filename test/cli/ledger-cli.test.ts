@@ -95,6 +95,15 @@ describe(`ledger CLI (${testStoreKind} store)`, function () {
       payments = ((await api.json()) as { payments: typeof payments }).payments;
     }
     expect(payments[0]).to.include({ amount: '149.00', invoice_id: 'in_cli_1' });
+
+    // An event no tenant claims yet is parked, not lost.
+    const orphan = JSON.stringify(paidInvoiceEvent('2023-10', { evt: 'evt_cli_orphan', invoice: 'in_cli_orphan', tenant: '', amount: 100, currency: 'usd', paidAt: 1_767_225_600 }));
+    const parked = await fetch(`${url}/webhooks/stripe`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'stripe-signature': signStripePayload(orphan, SECRET) },
+      body: orphan,
+    });
+    expect(await parked.json()).to.include({ routed: false });
   });
 
   it('a second process on the same embedded store is told what to do and changes nothing', async function () {
@@ -123,6 +132,12 @@ describe(`ledger CLI (${testStoreKind} store)`, function () {
   it('left nothing behind from the refused process', async () => {
     const list = await ledger(['tenants', 'list']);
     expect(jsonLines(list.stdout).map((t) => t.name)).to.deep.equal(['Acme']);
+  });
+
+  it('unrouted list shows the parked event', async () => {
+    const run = await ledger(['unrouted', 'list']);
+    expect(run.code, run.stderr).to.equal(0);
+    expect(jsonLines(run.stdout).map((p) => p.stripeEventId)).to.deep.equal(['evt_cli_orphan']);
   });
 
   it('projections status shows each projection caught up', async () => {
