@@ -17,8 +17,9 @@ export async function serve(config: Config, logger: Logger): Promise<RunningServ
   const { secrets, generatedIn } = ensureWebhookSecrets(config);
   const ledger = await openLedger(config, { command: 'ledger serve' });
   const metrics = createMetrics();
+  const hooks = { applied: metrics.projectionApplied, failed: metrics.projectionFailed };
   const workers = allProjections.map((projection) =>
-    runProjection(ledger.store, ledger.database.db, { projection, schema: 'public', checkpointName: projection.name, context: ledger.projectionContext }, logger),
+    runProjection(ledger.store, ledger.database.db, { projection, schema: 'public', checkpointName: projection.name, context: ledger.projectionContext }, logger, hooks),
   );
   const rerouter = runRerouter(ledger.store, ledger.routing, logger);
   const app = buildHttpApp(ledger, { logger, metrics, webhookSecrets: secrets });

@@ -42,7 +42,12 @@ export interface RunningProjection {
  * Follows the log for one projection until stopped. A failing batch is logged, recorded on the
  * checkpoint row (visible in `projections status`) and retried from the checkpoint with backoff.
  */
-export function runProjection(store: EventStore, db: ProjectionDb, target: ProjectionTarget, logger: Logger): RunningProjection {
+export interface RunnerHooks {
+  applied?(projection: string, events: number): void;
+  failed?(projection: string): void;
+}
+
+export function runProjection(store: EventStore, db: ProjectionDb, target: ProjectionTarget, logger: Logger, hooks: RunnerHooks = {}): RunningProjection {
   let stopped = false;
   let current: { stop(): Promise<void> } | undefined;
   let wake: (() => void) | undefined;
@@ -61,6 +66,7 @@ export function runProjection(store: EventStore, db: ProjectionDb, target: Proje
             await applyBatch(db, target, readAfter, events);
             readAfter = events.at(-1)!.position;
             failures = 0;
+            hooks.applied?.(target.projection.name, events.length);
           },
         });
         current = subscription;
@@ -71,6 +77,7 @@ export function runProjection(store: EventStore, db: ProjectionDb, target: Proje
           log.warn('another runner advanced this projection; resuming from its checkpoint');
         } else {
           failures++;
+          hooks.failed?.(target.projection.name);
           log.error({ err: error, failures }, 'projection batch failed; retrying from the checkpoint');
           await recordCheckpointError(db, target.checkpointName, error).catch(() => {});
         }

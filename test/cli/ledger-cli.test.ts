@@ -104,6 +104,18 @@ describe(`ledger CLI (${testStoreKind} store)`, function () {
       body: orphan,
     });
     expect(await parked.json()).to.include({ routed: false });
+
+    // Every projection applies what it follows (its progress is a metric) before the server stops.
+    const expected = { routing: 2, subscriptions: 1, payments: 1 };
+    let applied: Record<string, number> = {};
+    for (let i = 0; i < 200 && JSON.stringify(applied) !== JSON.stringify(expected); i++) {
+      await new Promise((r) => setTimeout(r, 25));
+      const metrics = await (await fetch(`${url}/metrics`)).text();
+      applied = Object.fromEntries(
+        Object.keys(expected).map((name) => [name, Number(new RegExp(`ledger_projection_events_applied_total\\{projection="${name}"\\} (\\d+)`).exec(metrics)?.[1] ?? 0)]),
+      );
+    }
+    expect(applied).to.deep.equal(expected);
   });
 
   it('a second process on the same embedded store is told what to do and changes nothing', async function () {
