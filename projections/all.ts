@@ -1,6 +1,6 @@
 import type { Projection } from './projection.ts';
 import { paymentsProjection } from './payments/projection.ts';
-import { routingProjection } from './routing.ts';
+import { routingProjection } from './routing/projection.ts';
 import { subscriptionsProjection } from './subscriptions/projection.ts';
 
 export const allProjections: readonly Projection[] = [routingProjection, subscriptionsProjection, paymentsProjection];

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { DomainEvent } from '../domain/events/catalogue.ts';
+import type { DomainEvent, DomainEventType } from '../domain/events/catalogue.ts';
 import type { RecordedEvent } from '../domain/ports/event-store.ts';
 
 /** A Kysely handle whose unqualified tables resolve to the schema the projection writes into. */
@@ -10,6 +10,12 @@ export type ProjectionDb = Kysely<any>;
 export interface ProjectionContext {
   /** The catalogue plan sold at this Stripe price, if any. */
   planIdForPrice(priceId: string | null): string | null;
+}
+
+/** An event from the log, parsed, with where it was recorded. */
+export interface ProjectedEvent {
+  readonly event: DomainEvent;
+  readonly recorded: RecordedEvent;
 }
 
 /**
@@ -23,8 +29,16 @@ export interface Projection {
   readonly streamPrefixes: readonly string[];
   /** Tables it owns, each with a primary key (rebuild compares and swaps them). */
   readonly tables: readonly string[];
+  /** Event types its handlers read: the runner skips the others without parsing them. */
+  readonly eventTypes: ReadonlySet<DomainEventType>;
   /** Creates its tables (if missing) in `schema`. */
   createTables(db: ProjectionDb, schema: string): Promise<void>;
-  /** Applies one event inside the batch's transaction; `db` is scoped to the target schema. */
-  apply(db: ProjectionDb, event: DomainEvent, recorded: RecordedEvent, context: ProjectionContext): Promise<void>;
+  /**
+   * Applies a batch's events, in log order, inside the batch's transaction; `db` is scoped to the
+   * target schema. The effect must be that of applying them one at a time. Each projection does
+   * it the same way, because round trips are what a batch costs: read the rows the batch may
+   * touch in a few queries, fold the events over them in memory with pure evolve functions, and
+   * write each changed row once.
+   */
+  applyBatch(db: ProjectionDb, events: readonly ProjectedEvent[], context: ProjectionContext): Promise<void>;
 }

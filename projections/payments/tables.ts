@@ -25,6 +25,10 @@ export async function createPaymentsTables(db: ProjectionDb, schema: string) {
     .addColumn('invoice_created', 'timestamptz', (c) => c.notNull())
     .execute();
   await s.createIndex('payments_tenant_paid_idx').ifNotExists().on('payments').columns(['tenant_id', 'paid_at', 'id']).execute();
+  // A batch reads the payments and refunds its events name by any of their Stripe ids at once:
+  // unindexed, that read would scan the whole table for every batch.
+  await s.createIndex('payments_payment_intent_idx').ifNotExists().on('payments').column('stripe_payment_intent_id').execute();
+  await s.createIndex('payments_charge_idx').ifNotExists().on('payments').column('stripe_charge_id').execute();
   await s
     .createTable('payment_refunds')
     .ifNotExists()
@@ -35,6 +39,8 @@ export async function createPaymentsTables(db: ProjectionDb, schema: string) {
     .addColumn('amount_refunded_minor', 'bigint', (c) => c.notNull())
     .addColumn('currency', 'char(3)', (c) => c.notNull())
     .execute();
+  await s.createIndex('payment_refunds_payment_intent_idx').ifNotExists().on('payment_refunds').column('stripe_payment_intent_id').execute();
+  await s.createIndex('payment_refunds_invoice_idx').ifNotExists().on('payment_refunds').column('stripe_invoice_id').execute();
   await s
     .createTable('invoice_payment_links')
     .ifNotExists()

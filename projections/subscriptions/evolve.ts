@@ -1,24 +1,19 @@
 import type { DomainEvent } from '../../domain/events/catalogue.ts';
 import { uuidV5 } from '../../domain/ids.ts';
 import { shouldApplySubscriptionEvent } from '../../domain/subscriptions/apply-rule.ts';
+import type { BatchRows } from '../batch-rows.ts';
 import type { ProjectionContext } from '../projection.ts';
 import { fromUnixSeconds } from '../time.ts';
 import type { SubscriptionRow } from './row.ts';
 
 const SUBSCRIPTION_ROW_NAMESPACE = '3b0c6f0e-6a3e-5d0e-9d5c-2f1b7f6a9c41';
 
-export type SubscriptionEvent = Extract<
-  DomainEvent,
-  { type: 'SubscriptionCreated' | 'SubscriptionUpdated' | 'SubscriptionDeleted' | 'SubscriptionTrialWillEnd' }
->;
+export const SUBSCRIPTION_EVENT_TYPES = ['SubscriptionCreated', 'SubscriptionUpdated', 'SubscriptionDeleted', 'SubscriptionTrialWillEnd'] as const;
+
+export type SubscriptionEvent = Extract<DomainEvent, { type: (typeof SUBSCRIPTION_EVENT_TYPES)[number] }>;
 
 export function isSubscriptionEvent(event: DomainEvent): event is SubscriptionEvent {
-  return (
-    event.type === 'SubscriptionCreated' ||
-    event.type === 'SubscriptionUpdated' ||
-    event.type === 'SubscriptionDeleted' ||
-    event.type === 'SubscriptionTrialWillEnd'
-  );
+  return (SUBSCRIPTION_EVENT_TYPES as readonly string[]).includes(event.type);
 }
 
 export function subscriptionRowId(stripeSubscriptionId: string): string {
@@ -63,4 +58,16 @@ export function evolveSubscription(
     created: fromUnixSeconds(s.created),
     updated: fromUnixSeconds(stripe.created),
   };
+}
+
+/** Subscription rows by Stripe subscription id, as `foldSubscriptions` reads and writes them. */
+export const subscriptionKey = (row: SubscriptionRow) => row.stripe_subscription_id;
+
+/** Folds a batch's events, in log order, over the rows it read (keyed by `subscriptionKey`). */
+export function foldSubscriptions(rows: BatchRows<SubscriptionRow>, events: readonly DomainEvent[], context: ProjectionContext): void {
+  for (const event of events) {
+    if (!isSubscriptionEvent(event)) continue;
+    const next = evolveSubscription(rows.get(event.data.subscription.id) ?? null, event, context);
+    if (next) rows.set(next);
+  }
 }

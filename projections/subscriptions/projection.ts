@@ -1,13 +1,16 @@
 import { sql } from 'kysely';
 import { TENANT_STREAM_PREFIX } from '../../domain/routing/streams.ts';
+import { BatchRows } from '../batch-rows.ts';
 import type { Projection, ProjectionDb } from '../projection.ts';
-import { evolveSubscription, isSubscriptionEvent } from './evolve.ts';
+import { selectRowsMatching, upsertRows } from '../row-queries.ts';
+import { foldSubscriptions, isSubscriptionEvent, SUBSCRIPTION_EVENT_TYPES, subscriptionKey } from './evolve.ts';
 import type { SubscriptionRow } from './row.ts';
 
 export const subscriptionsProjection: Projection = {
   name: 'subscriptions',
   streamPrefixes: [TENANT_STREAM_PREFIX],
   tables: ['subscriptions'],
+  eventTypes: new Set(SUBSCRIPTION_EVENT_TYPES),
 
   async createTables(db: ProjectionDb, schema: string) {
     await db.schema
@@ -46,16 +49,11 @@ export const subscriptionsProjection: Projection = {
       .execute();
   },
 
-  async apply(db, event, _recorded, context) {
-    if (!isSubscriptionEvent(event)) return;
-    const current = (await db
-      .selectFrom('subscriptions')
-      .selectAll()
-      .where('stripe_subscription_id', '=', event.data.subscription.id)
-      .executeTakeFirst()) as SubscriptionRow | undefined;
-    const next = evolveSubscription(current ?? null, event, context);
-    if (!next) return;
-    const { id: _id, ...changes } = next;
-    await db.insertInto('subscriptions').values(next).onConflict((oc) => oc.column('id').doUpdateSet(changes)).execute();
+  async applyBatch(db, events, context) {
+    const subscriptionIds = events.flatMap(({ event }) => (isSubscriptionEvent(event) ? [event.data.subscription.id] : []));
+    const read = await selectRowsMatching<SubscriptionRow>(db, 'subscriptions', { stripe_subscription_id: subscriptionIds });
+    const rows = new BatchRows(subscriptionKey, read);
+    foldSubscriptions(rows, events.map(({ event }) => event), context);
+    await upsertRows(db, 'subscriptions', 'id', rows.written());
   },
 };

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
-import { parseDomainEvent } from '../../domain/events/catalogue.ts';
+import { isDomainEventType, parseDomainEvent } from '../../domain/events/catalogue.ts';
 import { comparePositions, type GlobalPosition, type RecordedEvent } from '../../domain/ports/event-store.ts';
-import type { Projection, ProjectionContext, ProjectionDb } from '../../projections/projection.ts';
+import type { ProjectedEvent, Projection, ProjectionContext, ProjectionDb } from '../../projections/projection.ts';
 import { advanceCheckpoint, ensureCheckpointRow, readCheckpoint } from './checkpoints.ts';
 
 /** Another runner applied events past the position this batch was read from. */
@@ -23,7 +23,8 @@ export interface ProjectionTarget {
  * and never half of one. The checkpoint is locked and compared with the position the batch was
  * read after: a second runner on the same projection makes this one fail instead of applying
  * events twice. Events are read before the transaction opens, because the embedded store
- * serialises transactions and a read on another connection would wait for this one forever.
+ * serialises transactions and a read on another connection would wait for this one forever; they
+ * are parsed before it too, so that it stays open only while the batch is written.
  */
 export async function applyBatch(
   db: ProjectionDb,
@@ -33,6 +34,7 @@ export async function applyBatch(
 ): Promise<void> {
   const last = events.at(-1);
   if (!last) return;
+  const projected = eventsFor(target.projection, events);
   await db.transaction().execute(async (trx) => {
     await ensureCheckpointRow(trx, target.checkpointName);
     const current = await readCheckpoint(trx, target.checkpointName, { forUpdate: true });
@@ -40,11 +42,22 @@ export async function applyBatch(
       throw new CheckpointMovedError(`checkpoint ${target.checkpointName} moved while a batch was read`);
     }
     await sql`select set_config('search_path', ${`${target.schema}, public`}, true)`.execute(trx);
-    for (const recorded of events) {
-      const event = parseDomainEvent(recorded.type, recorded.data);
-      await target.projection.apply(trx, event, recorded, target.context);
-    }
+    if (projected.length) await target.projection.applyBatch(trx, projected, target.context);
     await sql`select set_config('search_path', 'public', true)`.execute(trx);
     await advanceCheckpoint(trx, target.checkpointName, last.position, events.length);
   });
+}
+
+/**
+ * The events `projection` handles, parsed. The others are skipped unparsed: parsing is most of
+ * what they would cost. A type the catalogue does not know still fails the batch (in
+ * parseDomainEvent), since it means the log holds events this version cannot read.
+ */
+function eventsFor(projection: Projection, events: readonly RecordedEvent[]): ProjectedEvent[] {
+  const projected: ProjectedEvent[] = [];
+  for (const recorded of events) {
+    if (isDomainEventType(recorded.type) && !projection.eventTypes.has(recorded.type)) continue;
+    projected.push({ event: parseDomainEvent(recorded.type, recorded.data), recorded });
+  }
+  return projected;
 }

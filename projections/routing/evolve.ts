@@ -1,0 +1,61 @@
+import { UNROUTED_STREAM } from '../../domain/routing/streams.ts';
+import { BatchRows } from '../batch-rows.ts';
+import type { ProjectedEvent } from '../projection.ts';
+import { fromUnixSeconds } from '../time.ts';
+import type { ParkedEventRow, StripeObjectLinkRow } from './rows.ts';
+
+/** Both tables as a batch sees them: links by Stripe object id, parked events by event id. */
+export interface RoutingRows {
+  readonly links: BatchRows<StripeObjectLinkRow>;
+  readonly parked: BatchRows<ParkedEventRow>;
+}
+
+export function routingRows(read: { links?: StripeObjectLinkRow[]; parked?: ParkedEventRow[] } = {}): RoutingRows {
+  return {
+    links: new BatchRows((row) => row.stripe_object_id, read.links),
+    parked: new BatchRows((row) => row.event_id, read.parked),
+  };
+}
+
+/** The Stripe objects a tenant event links to its tenant: its customer and, for an invoice event, the invoice. */
+export function linkedObjectIds({ event }: ProjectedEvent): string[] {
+  const invoiceId = 'invoice' in event.data ? event.data.invoice.id : null;
+  return [event.data.customerId, invoiceId].filter((id): id is string => !!id);
+}
+
+/** Folds a batch's events, in log order, over the rows it read. */
+export function foldRouting(rows: RoutingRows, events: readonly ProjectedEvent[]): void {
+  for (const projected of events) {
+    const { event, recorded } = projected;
+    if (recorded.streamName === UNROUTED_STREAM) {
+      if (!rows.parked.get(recorded.id)) rows.parked.set(parkedRow(projected));
+      continue;
+    }
+    const { tenantId } = event.data;
+    if (tenantId) {
+      for (const objectId of linkedObjectIds(projected)) {
+        // The first tenant seen for an object keeps it: a customer never moves between tenants.
+        if (!rows.links.get(objectId)) rows.links.set({ stripe_object_id: objectId, tenant_id: tenantId, linked_by_event_id: recorded.id });
+      }
+    }
+    // A parked event's copy has reached a tenant stream: it is done.
+    const parked = rows.parked.get(recorded.id);
+    if (parked) rows.parked.set({ ...parked, rerouted_to: recorded.streamName });
+  }
+}
+
+function parkedRow({ event, recorded }: ProjectedEvent): ParkedEventRow {
+  const { customerId, stripe } = event.data;
+  const hint = recorded.metadata['tenantHint'];
+  return {
+    event_id: recorded.id,
+    stream_revision: recorded.revision,
+    stripe_event_id: stripe.eventId,
+    stripe_type: stripe.type,
+    stripe_customer_id: customerId,
+    stripe_invoice_id: event.type === 'InvoicePaymentPaid' ? event.data.invoicePayment.invoiceId : null,
+    hinted_tenant_id: typeof hint === 'string' ? hint : null,
+    stripe_created: fromUnixSeconds(stripe.created),
+    rerouted_to: null,
+  };
+}
