@@ -83,8 +83,10 @@ export function foldPayments(rows: PaymentsRows, events: readonly DomainEvent[])
       refreshRefunded(rows, p.invoiceId);
     } else if (event.type === 'ChargeRefunded') {
       const { charge } = event.data;
-      rows.refunds.set(refundAfter(rows.refunds.get(charge.id), charge, tenantId));
-      for (const payment of rows.payments.all().filter((row) => isPaidByCharge(row, charge))) refreshRefunded(rows, payment.stripe_invoice_id);
+      const refund = refundAfter(rows.refunds.get(charge.id), charge, tenantId);
+      rows.refunds.set(refund);
+      // Ids an earlier delivery of this charge named still tie the refund to its payment.
+      for (const payment of rows.payments.all().filter((row) => sharesStripeId(row, refund))) refreshRefunded(rows, payment.stripe_invoice_id);
     }
   }
 }
@@ -157,11 +159,6 @@ function refreshRefunded(rows: PaymentsRows, stripeInvoiceId: string): void {
     if (sameUuid(refund.tenant_id, payment.tenant_id) && sharesStripeId(refund, payment)) total += refund.amount_refunded_minor;
   }
   rows.payments.set({ ...payment, amount_refunded_minor: total });
-}
-
-/** Which payments a refund event recounts: any, in any tenant, that its charge, intent or invoice names. */
-function isPaidByCharge(payment: PaymentRow, charge: ChargeSnapshot): boolean {
-  return sharesStripeId(payment, { stripe_invoice_id: charge.invoiceId, stripe_payment_intent_id: charge.paymentIntentId, stripe_charge_id: charge.id });
 }
 
 /** SQL equality on any of the id columns: null names nothing. */

@@ -32,6 +32,9 @@ export const paymentsProjection: Projection = {
 async function readRows(db: ProjectionDb, ids: StripeIds): Promise<PaymentsRows> {
   const links = await selectRowsMatching<InvoicePaymentLinkRow>(db, 'invoice_payment_links', { stripe_invoice_id: ids.stripe_invoice_id });
   for (const link of links) addStripeIds(ids, link);
+  // A refunded charge seen before may have named an intent or invoice this delivery leaves out.
+  const knownRefunds = await selectRowsMatching<RefundRow>(db, 'payment_refunds', { stripe_charge_id: ids.stripe_charge_id });
+  for (const refund of knownRefunds) addStripeIds(ids, refund);
   const payments = await selectRowsMatching<PaymentRow>(db, 'payments', ids);
   for (const payment of payments) addStripeIds(ids, payment);
   const refunds = await selectRowsMatching<RefundRow>(db, 'payment_refunds', ids);

@@ -57,6 +57,12 @@ describe('payments fold', () => {
     ]);
   });
 
+  it('given a refund stored with its intent, when a later delivery of the charge omits the intent, then still recounts the payment', () => {
+    const earlier = stored([paid, chargeRefunded({ id: 'ch_1', paymentIntentId: 'pi_1', amountRefunded: 4_900 })]);
+    const later = chargeRefunded({ id: 'ch_1', paymentIntentId: null, amountRefunded: 14_900 });
+    expect(refunded(fold(earlier, [later]), 'in_1')).to.equal(14_900n);
+  });
+
   it('counts only refunds of the payment\'s own tenant, however its id is spelt', () => {
     const theirs = chargeRefunded({ id: 'ch_9', paymentIntentId: 'pi_1', amountRefunded: 100 }, { tenantId: OTHER_TENANT });
     const ours = chargeRefunded({ id: 'ch_2', invoiceId: 'in_1', amountRefunded: 200 }, { tenantId: TENANT.toUpperCase() });

@@ -61,6 +61,14 @@ for (const shape of FIXTURE_SHAPES) {
       await t.project();
       const payment = (await payments()).find((p) => p.invoice_id === invoice);
       expect(payment).to.include({ amount_minor: 14900, amount_refunded_minor: 4900, net_amount_minor: 10000, net_amount: '100.00', status: 'partially_refunded' });
+
+      // A later, fuller refund of the same charge that names neither intent nor invoice still counts.
+      await t.deliver(
+        fixtureEvent(shape, 'charge.refunded', 'charge', { id: `ch_${shape}`, payment_intent: null, invoice: null, amount: 14900, amount_refunded: 14900, refunded: true, currency: 'usd', metadata: { tenant_id: tenant } }, { id: `evt_refund2_${shape}`, created: T0 + 400 }),
+      );
+      await t.project();
+      const after = (await payments()).find((p) => p.invoice_id === invoice);
+      expect(after).to.include({ amount_refunded_minor: 14900, net_amount_minor: 0, status: 'refunded' });
     });
   });
 }
