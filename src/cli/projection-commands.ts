@@ -63,6 +63,7 @@ export function registerProjectionCommands(program: Command, withLedger: (run: (
             ...report,
             seconds: Number(report.seconds.toFixed(3)),
             eventsPerSecond: report.seconds > 0 ? Math.round(report.eventsApplied / report.seconds) : null,
+            peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
           });
           if (!report.equal) failed = true;
         }
