@@ -2,7 +2,7 @@ import { createBillingQueries, type BillingQueries } from '../adapters/db/billin
 import { openDatabase, type Database } from '../adapters/db/database.ts';
 import { migrateCoreTables } from '../adapters/db/migrate.ts';
 import { syncPlans } from '../adapters/db/plan-repository.ts';
-import { createRoutingRepository, type RoutingRepository } from '../adapters/db/routing-repository.ts';
+import { createRoutingRepository, type RoutingRepository } from '../projections/routing/queries.ts';
 import { createTenantRepository, type TenantRepository } from '../adapters/db/tenant-repository.ts';
 import { createPostgresEventStore } from '../adapters/eventstore/postgres.ts';
 import { migrateEventStore } from '../adapters/eventstore/postgres-schema.ts';

@@ -1,6 +1,6 @@
 import type { EventStore, Json } from '../../domain/ports/event-store.ts';
 import { tenantStream, UNROUTED_STREAM } from '../../domain/routing/streams.ts';
-import type { RoutingRepository } from '../../adapters/db/routing-repository.ts';
+import type { RoutingRepository } from '../../projections/routing/queries.ts';
 import type { Logger } from '../logger.ts';
 
 /**

@@ -1,19 +1,9 @@
-import { sql } from 'kysely';
-import type { AnyDb } from './database.ts';
+import { sql, type Kysely } from 'kysely';
+import type { ParkedEventRow, StripeObjectLinkRow } from './rows.ts';
 
 type RoutingTables = {
-  stripe_object_links: { stripe_object_id: string; tenant_id: string; linked_by_event_id: string };
-  parked_events: {
-    event_id: string;
-    stream_revision: bigint;
-    stripe_event_id: string;
-    stripe_type: string;
-    stripe_customer_id: string | null;
-    stripe_invoice_id: string | null;
-    hinted_tenant_id: string | null;
-    stripe_created: Date;
-    rerouted_to: string | null;
-  };
+  stripe_object_links: StripeObjectLinkRow;
+  parked_events: ParkedEventRow;
   tenants: { id: string };
 };
 
@@ -34,7 +24,8 @@ export interface ParkedEvent {
 }
 
 /** Reads of the routing projection's tables, for ingest and the re-router. */
-export function createRoutingRepository(anyDb: AnyDb) {
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export function createRoutingRepository(anyDb: Kysely<{}>) {
   const db = anyDb.withTables<RoutingTables>();
   return {
     /** The tenant a Stripe customer or invoice was routed to before, if any. */
