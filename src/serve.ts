@@ -1,3 +1,4 @@
+import { createAdvisoryLeases } from '../adapters/db/advisory-lease.ts';
 import { allProjections } from '../projections/all.ts';
 import { ensureWebhookSecrets, type Config } from './config.ts';
 import { buildHttpApp } from './http/app.ts';
@@ -17,9 +18,13 @@ export async function serve(config: Config, logger: Logger): Promise<RunningServ
   const { secrets, generatedIn } = ensureWebhookSecrets(config);
   const ledger = await openLedger(config, { command: 'ledger serve' });
   const metrics = createMetrics();
-  const hooks = { applied: metrics.projectionApplied, failed: metrics.projectionFailed };
+  const runnerOptions = {
+    hooks: { applied: metrics.projectionApplied, failed: metrics.projectionFailed },
+    // On a shared server, one instance runs each projection; the embedded store has one process.
+    leases: ledger.database.kind === 'postgres' ? createAdvisoryLeases(ledger.database.pool) : undefined,
+  };
   const workers = allProjections.map((projection) =>
-    runProjection(ledger.store, ledger.database.db, { projection, schema: 'public', checkpointName: projection.name, context: ledger.projectionContext }, logger, hooks),
+    runProjection(ledger.store, ledger.database.db, { projection, schema: 'public', checkpointName: projection.name, context: ledger.projectionContext }, logger, runnerOptions),
   );
   const rerouter = runRerouter(ledger.store, ledger.routing, logger);
   const app = buildHttpApp(ledger, { logger, metrics, webhookSecrets: secrets });

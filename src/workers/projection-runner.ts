@@ -1,6 +1,8 @@
 import type { EventStore, GlobalPosition } from '../../domain/ports/event-store.ts';
 import { comparePositions } from '../../domain/ports/event-store.ts';
 import type { ProjectionDb } from '../../projections/projection.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { LeaseProvider } from '../../adapters/db/advisory-lease.ts';
 import type { Logger } from '../logger.ts';
 import { applyBatch, CheckpointMovedError, type ProjectionTarget } from './apply-batch.ts';
 import { readCheckpoint, recordCheckpointError } from './checkpoints.ts';
@@ -38,24 +40,42 @@ export interface RunningProjection {
   stop(): Promise<void>;
 }
 
-/**
- * Follows the log for one projection until stopped. A failing batch is logged, recorded on the
- * checkpoint row (visible in `projections status`) and retried from the checkpoint with backoff.
- */
 export interface RunnerHooks {
   applied?(projection: string, events: number): void;
   failed?(projection: string): void;
 }
 
-export function runProjection(store: EventStore, db: ProjectionDb, target: ProjectionTarget, logger: Logger, hooks: RunnerHooks = {}): RunningProjection {
-  let stopped = false;
+export interface RunnerOptions {
+  readonly hooks?: RunnerHooks;
+  /**
+   * Where several instances share one database, only the lease holder runs the projection; the
+   * others wait to take over. Without it (the embedded store has one process) it always runs.
+   */
+  readonly leases?: LeaseProvider;
+}
+
+class LeaseLostError extends Error {
+  override readonly name = 'LeaseLostError';
+}
+
+/**
+ * Follows the log for one projection until stopped. A failing batch is logged, recorded on the
+ * checkpoint row (visible in `projections status`) and retried from the checkpoint with backoff.
+ */
+export function runProjection(store: EventStore, db: ProjectionDb, target: ProjectionTarget, logger: Logger, options: RunnerOptions = {}): RunningProjection {
+  const { hooks = {}, leases } = options;
+  const stopping = new AbortController();
   let current: { stop(): Promise<void> } | undefined;
-  let wake: (() => void) | undefined;
   const log = logger.child({ projection: target.projection.name });
 
   const loop = async () => {
     let failures = 0;
-    while (!stopped) {
+    while (!stopping.signal.aborted) {
+      const lease = leases ? await leases.acquire(`projection:${target.checkpointName}`, stopping.signal) : null;
+      if (stopping.signal.aborted) {
+        await lease?.release();
+        break;
+      }
       try {
         let readAfter = (await readCheckpoint(db, target.checkpointName)).position;
         const subscription = store.subscribe({
@@ -70,11 +90,16 @@ export function runProjection(store: EventStore, db: ProjectionDb, target: Proje
           },
         });
         current = subscription;
-        await subscription.done;
+        const leaseLost = lease?.lost.then(() => Promise.reject(new LeaseLostError('the lease connection failed')));
+        leaseLost?.catch(() => {});
+        await (leaseLost ? Promise.race([subscription.done, leaseLost]) : subscription.done);
       } catch (error) {
-        if (stopped) break;
+        await current?.stop().catch(() => {});
+        if (stopping.signal.aborted) break;
         if (error instanceof CheckpointMovedError) {
           log.warn('another runner advanced this projection; resuming from its checkpoint');
+        } else if (error instanceof LeaseLostError) {
+          log.warn('lost the lease on this projection; taking it again before going on');
         } else {
           failures++;
           hooks.failed?.(target.projection.name);
@@ -82,18 +107,16 @@ export function runProjection(store: EventStore, db: ProjectionDb, target: Proje
           await recordCheckpointError(db, target.checkpointName, error).catch(() => {});
         }
         const delay = Math.min(30_000, 200 * 2 ** Math.min(failures, 8)) * (0.5 + Math.random() / 2);
-        await new Promise<void>((resolve) => {
-          wake = resolve;
-          setTimeout(resolve, delay).unref();
-        });
+        await sleep(delay, undefined, { signal: stopping.signal }).catch(() => {});
+      } finally {
+        await lease?.release();
       }
     }
   };
   const done = loop();
   return {
     async stop() {
-      stopped = true;
-      wake?.();
+      stopping.abort();
       await current?.stop();
       await done;
     },

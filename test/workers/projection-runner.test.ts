@@ -2,10 +2,12 @@ import { expect } from 'chai';
 import pino from 'pino';
 import { allProjections, projectionByName } from '../../projections/all.ts';
 import { readCheckpoint } from '../../src/workers/checkpoints.ts';
+import { createAdvisoryLeases } from '../../adapters/db/advisory-lease.ts';
 import { runProjection } from '../../src/workers/projection-runner.ts';
 import { rebuildProjection } from '../../src/workers/rebuild.ts';
 import { fixtureEvent } from '../support/stripe-fixtures.ts';
 import { paidInvoiceEvent } from '../support/invoice-events.ts';
+import { testStoreKind } from '../support/database.ts';
 import { startTestLedger, type TestLedger } from '../support/test-ledger.ts';
 
 const T0 = 1_767_225_600;
@@ -43,6 +45,37 @@ describe('projection runner and rebuild', function () {
     const after = await readCheckpoint(t.ledger.database.db, 'payments');
     expect(await count('payments')).to.equal(4);
     expect(after.eventsApplied - stoppedAt.eventsApplied).to.equal(3n);
+  });
+
+  it('with leases, runs a projection in one instance at a time, and another takes over when it stops', async function () {
+    if (testStoreKind !== 'postgres') this.skip(); // One process owns an embedded store: no lease to take.
+    const routing = projectionByName('routing');
+    const target = { projection: routing, schema: 'public', checkpointName: routing.name, context: t.ledger.projectionContext };
+    const leases = createAdvisoryLeases(t.database.pool, { retryMs: 50 });
+    const appliedBy = { a: 0, b: 0 };
+    const logger = pino({ level: 'silent' });
+    const a = runProjection(t.ledger.store, t.ledger.database.db, target, logger, { leases, hooks: { applied: (_p, n) => (appliedBy.a += n) } });
+    await new Promise((r) => setTimeout(r, 200)); // a takes the lease first
+    const b = runProjection(t.ledger.store, t.ledger.database.db, target, logger, { leases, hooks: { applied: (_p, n) => (appliedBy.b += n) } });
+    const deliverAndWait = async (evt: string) => {
+      await t.deliver(paidInvoiceEvent('2023-10', { evt, invoice: `in_${evt}`, tenant, amount: 1, currency: 'usd', paidAt: T0 }));
+      const expected = await t.eventCount();
+      const started = Date.now();
+      while (Number((await readCheckpoint(t.ledger.database.db, 'routing')).eventsApplied) < expected && Date.now() - started < 5000) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    };
+    try {
+      await deliverAndWait('evt_lease_1');
+      expect(appliedBy.a).to.be.greaterThan(0);
+      expect(appliedBy.b).to.equal(0);
+      await a.stop();
+      await deliverAndWait('evt_lease_2');
+      expect(appliedBy.b).to.be.greaterThan(0);
+    } finally {
+      await a.stop();
+      await b.stop();
+    }
   });
 
   it('rebuilds every projection into tables equal to the live ones, swapped in atomically', async () => {
