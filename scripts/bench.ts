@@ -11,12 +11,11 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { createScratchDatabase } from '../adapters/db/scratch-database.ts';
 import { signStripePayload } from '../adapters/stripe/webhook-signature.ts';
-import { stripeEventEnvelopeSchema } from '../domain/stripe/envelope.ts';
-import { allProjections } from '../projections/all.ts';
 import { loadConfig } from '../src/config.ts';
 import { openLedger } from '../src/ledger.ts';
 import { ingestStripeEvent } from '../src/webhooks/ingest.ts';
-import { catchUp } from '../src/workers/projection-runner.ts';
+import { readStripeEvent } from '../src/webhooks/read-stripe-event.ts';
+import { catchUpLive } from '../src/workers/live-projections.ts';
 import { syntheticStripeEvent } from './lib/synthetic-stripe-events.ts';
 
 const SECRET = 'whsec_benchmark_secret';
@@ -131,14 +130,16 @@ async function main() {
     while (count < options.events) {
       const batch = Array.from({ length: Math.min(8, options.events - count) }, (_, i) => count + i);
       await Promise.all(
-        batch.map((i) => ingestStripeEvent(deps, stripeEventEnvelopeSchema.parse(JSON.parse(syntheticStripeEvent(tenantIds[i % tenantIds.length]!, i).body)), new Date())),
+        batch.map((i) => {
+          const read = readStripeEvent(syntheticStripeEvent(tenantIds[i % tenantIds.length]!, i).body);
+          if (!read.ok) throw new Error(read.detail);
+          return ingestStripeEvent(deps, read.envelope, new Date());
+        }),
       );
       count += batch.length;
     }
     // Live tables first brought to the head, so the rebuild below is timed alone.
-    for (const projection of allProjections) {
-      await catchUp(ledger.store, ledger.database.db, { projection, schema: 'public', checkpointName: projection.name, context: ledger.projectionContext });
-    }
+    await catchUpLive(ledger);
     await ledger.close();
 
     // `ledger projections rebuild` in a process of its own, so its peak memory is its own.

@@ -60,17 +60,15 @@ export const DEFAULT_PLAN_CATALOG_FILE = resolve(import.meta.dirname, '../config
 /** Reads every setting from the environment; reports all problems at once, not the first one. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
-  }
-  const e = parsed.data;
-  const problems: string[] = [];
-  if (e.NODE_ENV === 'production' && !e.STRIPE_WEBHOOK_SIGNING_SECRET) {
+  const problems = parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+  // Checks across variables run even when some failed above, so one message names everything.
+  if (env.NODE_ENV === 'production' && !env.STRIPE_WEBHOOK_SIGNING_SECRET?.trim()) {
     problems.push('STRIPE_WEBHOOK_SIGNING_SECRET: required when NODE_ENV=production (the whsec_... secret of your Stripe webhook endpoint)');
   }
-  const planCatalogFile = e.PLAN_CATALOG_FILE ? resolve(e.PLAN_CATALOG_FILE) : DEFAULT_PLAN_CATALOG_FILE;
+  const planCatalogFile = env.PLAN_CATALOG_FILE?.trim() ? resolve(env.PLAN_CATALOG_FILE.trim()) : DEFAULT_PLAN_CATALOG_FILE;
   if (!existsSync(planCatalogFile)) problems.push(`PLAN_CATALOG_FILE: ${planCatalogFile} does not exist`);
-  if (problems.length) throw new ConfigError(problems);
+  if (problems.length || !parsed.success) throw new ConfigError(problems);
+  const e = parsed.data;
   return {
     nodeEnv: e.NODE_ENV,
     port: e.PORT,

@@ -1,4 +1,3 @@
-import { createBillingQueries, type BillingQueries } from '../adapters/db/billing-queries.ts';
 import { openDatabase, type Database } from '../adapters/db/database.ts';
 import { migrateCoreTables } from '../adapters/db/migrate.ts';
 import { syncPlans } from '../adapters/db/plan-repository.ts';
@@ -9,6 +8,8 @@ import { migrateEventStore } from '../adapters/eventstore/postgres-schema.ts';
 import type { PlanCatalogue } from '../domain/plans/catalogue.ts';
 import type { EventStore } from '../domain/ports/event-store.ts';
 import { allProjections } from '../projections/all.ts';
+import { createPaymentQueries, type PaymentQueries } from '../projections/payments/queries.ts';
+import { createSubscriptionQueries, type SubscriptionQueries } from '../projections/subscriptions/queries.ts';
 import type { ProjectionContext } from '../projections/projection.ts';
 import { ConfigError, type Config } from './config.ts';
 import { loadPlanCatalogue } from './plan-catalogue-file.ts';
@@ -20,7 +21,8 @@ export interface Ledger {
   readonly store: EventStore;
   readonly tenants: TenantRepository;
   readonly routing: RoutingRepository;
-  readonly billing: BillingQueries;
+  readonly payments: PaymentQueries;
+  readonly subscriptions: SubscriptionQueries;
   readonly plans: PlanCatalogue;
   readonly projectionContext: ProjectionContext;
   close(): Promise<void>;
@@ -52,7 +54,8 @@ export async function openLedger(config: Config, options: OpenLedgerOptions): Pr
       store,
       tenants: createTenantRepository(database.db),
       routing: createRoutingRepository(database.db),
-      billing: createBillingQueries(database.db),
+      payments: createPaymentQueries(database.db),
+      subscriptions: createSubscriptionQueries(database.db),
       plans,
       projectionContext: { planIdForPrice: (priceId) => (priceId ? (planByPrice.get(priceId) ?? null) : null) },
       async close() {
@@ -66,10 +69,25 @@ export async function openLedger(config: Config, options: OpenLedgerOptions): Pr
   }
 }
 
-/** Idempotent: every start brings the schema up to date, so `migrate` is optional in development. */
+/**
+ * Idempotent: every start brings the schema up to date, so `migrate` is optional in development.
+ * Instances starting together on one server take turns: concurrent `CREATE ... IF NOT EXISTS`
+ * can still collide. (The embedded store has one process, and one connection to lock with.)
+ */
 async function migrate(database: Database, plans: PlanCatalogue): Promise<void> {
-  await migrateEventStore(database.pool);
-  await migrateCoreTables(database.db);
-  for (const projection of allProjections) await projection.createTables(database.db, 'public');
-  await syncPlans(database.db, plans);
+  const run = async () => {
+    await migrateEventStore(database.pool);
+    await migrateCoreTables(database.db);
+    for (const projection of allProjections) await projection.createTables(database.db, 'public');
+    await syncPlans(database.db, plans);
+  };
+  if (database.kind === 'embedded') return run();
+  const lock = await database.pool.connect();
+  try {
+    await lock.query(`select pg_advisory_lock(hashtext('ledger-migrate'))`);
+    await run();
+  } finally {
+    await lock.query(`select pg_advisory_unlock(hashtext('ledger-migrate'))`).catch(() => {});
+    lock.release();
+  }
 }

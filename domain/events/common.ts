@@ -14,6 +14,12 @@ export const stripeSourceSchema = z.object({
   livemode: z.boolean(),
   /** The Stripe object as delivered, minus card data (see scrubCardData). */
   object: z.record(z.string(), z.unknown()),
+  /**
+   * The event's `data.previous_attributes` (what an update changed, with its values before),
+   * minus card data; null when Stripe sent none. Events stored before this field existed lack
+   * it, and read as null.
+   */
+  previousAttributes: z.record(z.string(), z.unknown()).nullable().default(null),
 });
 
 export const commonEventDataSchema = z.object({

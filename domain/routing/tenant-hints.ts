@@ -25,7 +25,7 @@ export function tenantHints(envelope: StripeEventEnvelope): TenantHints {
     tenantIdInMetadata(object.customer),
   ];
   return {
-    tenantId: candidates.map(nonEmpty).find((id) => id !== null) ?? null,
+    tenantId: canonicalTenantId(candidates.map(nonEmpty).find((id) => id !== null) ?? null),
     customerId: customerIdOf(object),
     invoiceId: object.object === 'invoice_payment' ? nonEmpty(expandedId(object.invoice)) : null,
   };
@@ -33,7 +33,18 @@ export function tenantHints(envelope: StripeEventEnvelope): TenantHints {
 
 /** The tenant named by the event itself wins; the link recorded at checkout is the fallback. */
 export function resolveTenant(hints: TenantHints, linkedTenantId: string | null): string | null {
-  return hints.tenantId ?? nonEmpty(linkedTenantId);
+  return hints.tenantId ?? canonicalTenantId(nonEmpty(linkedTenantId));
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * A tenant id as stream names use it: a UUID in lower case, whatever case Stripe metadata or a
+ * client_reference_id spelled it in, so `tenant-<id>` streams never differ by case alone. Other
+ * ids are kept as given.
+ */
+export function canonicalTenantId(tenantId: string | null): string | null {
+  return tenantId !== null && UUID.test(tenantId) ? tenantId.toLowerCase() : tenantId;
 }
 
 // The subscription's metadata, copied onto the invoice: at subscription_details in older API

@@ -14,6 +14,8 @@ export const stripeEventEnvelopeSchema = z.looseObject({
   type: z.string(),
   data: z.looseObject({
     object: z.record(z.string(), z.unknown()),
+    // On `*.updated` events: the changed fields of `object`, with their values before the change.
+    previous_attributes: z.record(z.string(), z.unknown()).nullish(),
   }),
 });
 

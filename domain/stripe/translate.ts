@@ -47,7 +47,7 @@ const specificFieldReaders: { [T in ModelledDomainType]: z.ZodType<SpecificField
  * never dropped.
  */
 export function translateStripeEvent(envelope: StripeEventEnvelope, tenantId: string | null): DomainEvent {
-  const object = envelope.data.object;
+  const { object, previous_attributes: previousAttributes } = envelope.data;
   const common: CommonEventData = {
     tenantId,
     customerId: customerIdOf(object),
@@ -58,6 +58,7 @@ export function translateStripeEvent(envelope: StripeEventEnvelope, tenantId: st
       apiVersion: envelope.api_version,
       livemode: envelope.livemode,
       object: scrubCardData(object),
+      previousAttributes: previousAttributes ? scrubCardData(previousAttributes) : null,
     },
   };
 
@@ -70,6 +71,40 @@ export function translateStripeEvent(envelope: StripeEventEnvelope, tenantId: st
   // Checked against the catalogue so that what we append always parses back when read.
   const event = safeParseDomainEvent(domainType, { ...common, ...fields.data });
   return event.success ? event.event : recorded(common, 'invalid_shape', event.error);
+}
+
+/**
+ * The domain event for a verified body that is not a Stripe v1 event envelope (e.g. a v2 "thin"
+ * event, or a v1 event with a malformed field): recorded as invalid_envelope with `detail` saying
+ * why, the whole body (minus card data) as its object and no tenant, because a verified event is
+ * never dropped. Reads what it can of the envelope fields. The caller guarantees `body.id` is a
+ * non-empty string.
+ */
+export function translateUnreadableStripeEvent(body: Record<string, unknown>, detail: string): DomainEvent {
+  const common: CommonEventData = {
+    tenantId: null,
+    customerId: null,
+    stripe: {
+      eventId: String(body.id),
+      type: typeof body.type === 'string' ? body.type : 'unknown',
+      created: unixSecondsOf(body.created),
+      apiVersion: typeof body.api_version === 'string' ? body.api_version : null,
+      livemode: typeof body.livemode === 'boolean' ? body.livemode : false,
+      object: scrubCardData(body),
+      previousAttributes: null,
+    },
+  };
+  return recorded(common, 'invalid_envelope', detail);
+}
+
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T/;
+
+/** v1 events carry Unix seconds, v2 events an ISO 8601 timestamp; anything else reads as 0. */
+function unixSecondsOf(created: unknown): number {
+  if (typeof created === 'number') return Number.isSafeInteger(created) ? created : 0;
+  if (typeof created !== 'string' || !ISO_DATE_TIME.test(created)) return 0;
+  const millis = Date.parse(created);
+  return Number.isFinite(millis) ? Math.floor(millis / 1000) : 0;
 }
 
 function recorded(

@@ -71,9 +71,13 @@ export function foldPayments(rows: PaymentsRows, events: readonly DomainEvent[])
     const { tenantId } = event.data;
     if (tenantId === null) continue;
     if (event.type === 'InvoicePaid') {
+      // A $0 invoice (a trial, a fully credited period) moves no money: it is not a payment.
+      if (event.data.invoice.amountPaid === 0) continue;
       const invoiceId = event.data.invoice.id;
       // A redelivered invoice.paid carries the same facts: it overwrites the row, so it counts once.
-      rows.payments.set(paidInvoiceRow(event.data, tenantId, rows.links.get(invoiceId)));
+      // A row never moves to another tenant, whatever a later event's metadata says.
+      const owner = rows.payments.get(invoiceId)?.tenant_id ?? tenantId;
+      rows.payments.set(paidInvoiceRow(event.data, owner, rows.links.get(invoiceId)));
       refreshRefunded(rows, invoiceId);
     } else if (event.type === 'InvoicePaymentPaid') {
       const p = event.data.invoicePayment;
@@ -158,7 +162,14 @@ function refreshRefunded(rows: PaymentsRows, stripeInvoiceId: string): void {
   for (const refund of rows.refunds.all()) {
     if (sameUuid(refund.tenant_id, payment.tenant_id) && sharesStripeId(refund, payment)) total += refund.amount_refunded_minor;
   }
-  rows.payments.set({ ...payment, amount_refunded_minor: total });
+  rows.payments.set({ ...payment, amount_refunded_minor: total, status: paymentStatus(payment.amount_minor, total) });
+}
+
+export type PaymentStatus = 'paid' | 'partially_refunded' | 'refunded';
+
+export function paymentStatus(amountMinor: bigint, refundedMinor: bigint): PaymentStatus {
+  if (refundedMinor === 0n) return 'paid';
+  return refundedMinor >= amountMinor ? 'refunded' : 'partially_refunded';
 }
 
 /** SQL equality on any of the id columns: null names nothing. */

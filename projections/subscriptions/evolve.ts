@@ -32,13 +32,20 @@ export function evolveSubscription(
   const { subscription: s, stripe, tenantId } = event.data;
   if (tenantId === null) return null;
   const apply = shouldApplySubscriptionEvent(
-    current ? { lastEventCreated: current.last_event_created.getTime() / 1000, status: current.status } : null,
-    { created: stripe.created, type: event.type },
+    current
+      ? {
+          lastEventCreated: current.last_event_created.getTime() / 1000,
+          status: current.status,
+          currentPeriodStart: current.current_period_start ? current.current_period_start.getTime() / 1000 : null,
+        }
+      : null,
+    { created: stripe.created, type: event.type, currentPeriodStart: s.currentPeriodStart },
   );
   if (!apply) return null;
   return {
     id: subscriptionRowId(s.id),
-    tenant_id: tenantId,
+    // A row never moves to another tenant, whatever a later event's metadata says.
+    tenant_id: current?.tenant_id ?? tenantId,
     plan_id: context.planIdForPrice(s.priceId),
     pending_plan_id: context.planIdForPrice(s.pendingPriceId),
     status: s.status,

@@ -24,6 +24,6 @@ export function buildHttpApp(ledger: Ledger, options: { logger: Logger; metrics:
     logger: options.logger,
     metrics: options.metrics,
   });
-  registerBillingApi(app, { tenants: ledger.tenants, billing: ledger.billing });
+  registerBillingApi(app, { tenants: ledger.tenants, payments: ledger.payments, subscriptions: ledger.subscriptions });
   return app;
 }

@@ -1,13 +1,15 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { BillingQueries, PaymentRecord, SubscriptionRecord } from '../../adapters/db/billing-queries.ts';
+import type { PaymentQueries, PaymentRecord } from '../../projections/payments/queries.ts';
+import type { SubscriptionQueries, SubscriptionRecord } from '../../projections/subscriptions/queries.ts';
 import type { Tenant, TenantRepository } from '../../adapters/db/tenant-repository.ts';
 import { formatMinor } from '../../domain/money.ts';
 import { sendError } from './errors.ts';
 
 export interface BillingApiDeps {
   readonly tenants: Pick<TenantRepository, 'findByApiKey'>;
-  readonly billing: BillingQueries;
+  readonly payments: PaymentQueries;
+  readonly subscriptions: SubscriptionQueries;
 }
 
 const paymentsQuery = z.strictObject({
@@ -36,7 +38,6 @@ const iso = (date: Date | null) => (date ? date.toISOString() : null);
 
 export function paymentJson(p: PaymentRecord) {
   const net = p.amountMinor - p.amountRefundedMinor;
-  const status = p.amountRefundedMinor === 0n ? 'paid' : net <= 0n ? 'refunded' : 'partially_refunded';
   return {
     id: p.id,
     amount: formatMinor(p.amountMinor, p.currency),
@@ -46,7 +47,7 @@ export function paymentJson(p: PaymentRecord) {
     net_amount: formatMinor(net, p.currency),
     net_amount_minor: Number(net),
     currency: p.currency.toUpperCase(),
-    status,
+    status: p.status,
     description: p.description,
     created: p.paidAt.toISOString(),
     period_start: iso(p.periodStart),
@@ -65,7 +66,8 @@ export function subscriptionJson(s: SubscriptionRecord) {
     current_period_start: iso(s.currentPeriodStart),
     current_period_end: iso(s.currentPeriodEnd),
     cancel_at_period_end: s.cancelAtPeriodEnd,
-    cancel_at: iso(s.cancelDate),
+    // When it was canceled, or is set to end: Stripe's canceled_at, else its cancel_at.
+    cancel_date: iso(s.cancelDate),
     pending_plan: s.pendingPlanId,
     trial_end: iso(s.trialEnd),
     stripe_subscription_id: s.stripeSubscriptionId,
@@ -87,7 +89,7 @@ export function registerBillingApi(app: FastifyInstance, deps: BillingApiDeps): 
     scope.get('/api/v1/billing/payments', async (request, reply) => {
       const query = paymentsQuery.safeParse(request.query);
       if (!query.success) return sendError(reply, 400, 'invalid_parameter', queryError(query.error));
-      const page = await deps.billing.payments(request.tenant!.id, { limit: query.data.limit, startingAfter: query.data.starting_after });
+      const page = await deps.payments.page(request.tenant!.id, { limit: query.data.limit, startingAfter: query.data.starting_after });
       if ('cursorNotFound' in page) {
         return sendError(reply, 400, 'invalid_parameter', `invalid query parameter starting_after: no payment ${query.data.starting_after}`);
       }
@@ -97,7 +99,7 @@ export function registerBillingApi(app: FastifyInstance, deps: BillingApiDeps): 
     scope.get('/api/v1/billing/subscription', async (request, reply) => {
       const query = noQuery.safeParse(request.query);
       if (!query.success) return sendError(reply, 400, 'invalid_parameter', queryError(query.error));
-      const subscription = await deps.billing.subscription(request.tenant!.id);
+      const subscription = await deps.subscriptions.current(request.tenant!.id);
       return { subscription: subscription ? subscriptionJson(subscription) : null };
     });
   });

@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { verifyStripeSignature, WebhookSignatureError } from '../../adapters/stripe/webhook-signature.ts';
-import { stripeEventEnvelopeSchema } from '../../domain/stripe/envelope.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
-import { ingestStripeEvent, type IngestDeps } from '../webhooks/ingest.ts';
+import { ingestStripeEvent, recordUnreadableStripeEvent, type IngestDeps } from '../webhooks/ingest.ts';
+import { readStripeEvent } from '../webhooks/read-stripe-event.ts';
 import { sendError } from './errors.ts';
 
 export const WEBHOOK_BODY_LIMIT = 1024 * 1024;
@@ -37,37 +37,29 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: WebhookRouteDe
           deps.metrics.webhook('invalid_signature', seconds());
           return sendError(reply, 400, 'invalid_signature', error.message);
         }
-        let json: unknown;
-        try {
-          json = JSON.parse(raw.toString('utf8'));
-        } catch {
-          log.warn({ reason: 'invalid_json' }, 'webhook rejected: signed body is not JSON');
+        const read = readStripeEvent(raw);
+        if (!read.ok && !read.body) {
+          log.warn({ reason: read.reason, detail: read.detail }, 'webhook rejected: signed body is not a Stripe event');
           deps.metrics.webhook('invalid_payload', seconds());
-          return sendError(reply, 400, 'invalid_payload', 'body is not valid JSON');
+          return sendError(reply, 400, 'invalid_payload', `not a Stripe event: ${read.detail}`);
         }
-        const parsed = stripeEventEnvelopeSchema.safeParse(json);
-        if (!parsed.success) {
-          const message = parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');
-          log.warn({ reason: 'invalid_envelope', detail: message }, 'webhook rejected: not a Stripe event');
-          deps.metrics.webhook('invalid_payload', seconds());
-          return sendError(reply, 400, 'invalid_payload', `not a Stripe event: ${message}`);
-        }
-        const envelope = parsed.data;
+        const stripeEventId = read.ok ? read.envelope.id : String(read.body!.id);
+        const type = read.ok ? read.envelope.type : read.body!.type;
         try {
-          const result = await ingestStripeEvent(deps, envelope, new Date());
+          // A verified body we cannot read as an event, but that has an id, is recorded all the
+          // same (parked, with why): Stripe would otherwise retry it for days and then drop it.
+          const result = read.ok
+            ? await ingestStripeEvent(deps, read.envelope, new Date())
+            : await recordUnreadableStripeEvent(deps, read.body!, read.detail, new Date());
           const outcome = result.duplicate ? 'duplicate' : result.tenantId ? 'appended' : 'parked';
           deps.metrics.webhook(outcome, seconds());
-          log.info(
-            { stripeEventId: envelope.id, type: envelope.type, tenantId: result.tenantId, outcome, latencyMs: Math.round(seconds() * 1000) },
-            'webhook',
-          );
+          const line = { stripeEventId, type, tenantId: result.tenantId, outcome, latencyMs: Math.round(seconds() * 1000) };
+          if (read.ok) log.info(line, 'webhook');
+          else log.warn({ ...line, reason: read.reason, detail: read.detail }, 'webhook');
           return reply.code(200).send({ received: true, duplicate: result.duplicate, routed: result.tenantId !== null });
         } catch (error) {
           deps.metrics.webhook('failed', seconds());
-          log.error(
-            { err: error, stripeEventId: envelope.id, type: envelope.type, outcome: 'failed', latencyMs: Math.round(seconds() * 1000) },
-            'webhook',
-          );
+          log.error({ err: error, stripeEventId, type, outcome: 'failed', latencyMs: Math.round(seconds() * 1000) }, 'webhook');
           return sendError(reply, 503, 'store_unavailable', 'the event could not be recorded; Stripe will retry');
         }
       });

@@ -3,7 +3,8 @@ import type { EventStore, Json } from '../../domain/ports/event-store.ts';
 import { resolveTenant, tenantHints } from '../../domain/routing/tenant-hints.ts';
 import { tenantStream, UNROUTED_STREAM } from '../../domain/routing/streams.ts';
 import type { StripeEventEnvelope } from '../../domain/stripe/envelope.ts';
-import { translateStripeEvent } from '../../domain/stripe/translate.ts';
+import { translateStripeEvent, translateUnreadableStripeEvent } from '../../domain/stripe/translate.ts';
+import type { DomainEvent } from '../../domain/events/catalogue.ts';
 
 export interface IngestDeps {
   readonly store: EventStore;
@@ -37,21 +38,39 @@ export async function ingestStripeEvent(deps: IngestDeps, envelope: StripeEventE
     linkedTenant ??= objectId ? await deps.tenantForStripeObject(objectId) : null;
   }
   const tenantId = resolveTenant({ ...hints, tenantId: namedTenant }, linkedTenant);
-  const event = translateStripeEvent(envelope, tenantId);
+  const extra: { [key: string]: Json } = hints.tenantId && !namedTenant ? { tenantHint: hints.tenantId } : {};
+  return append(deps, envelope.id, envelope.type, translateStripeEvent(envelope, tenantId), receivedAt, extra);
+}
+
+/**
+ * Records a verified body that is not a readable Stripe event (say, a newer event format) in
+ * `unrouted`, with why, so that nothing Stripe signed is lost and a later version can read it.
+ */
+export async function recordUnreadableStripeEvent(
+  deps: IngestDeps,
+  body: Record<string, unknown>,
+  detail: string,
+  receivedAt: Date,
+): Promise<IngestResult> {
+  const event = translateUnreadableStripeEvent(body, detail);
+  return append(deps, event.data.stripe.eventId, event.data.stripe.type, event, receivedAt, {});
+}
+
+async function append(
+  deps: IngestDeps,
+  stripeEventId: string,
+  stripeType: string,
+  event: DomainEvent,
+  receivedAt: Date,
+  extraMetadata: { [key: string]: Json },
+): Promise<IngestResult> {
+  const tenantId = event.data.tenantId;
   const stream = tenantId ? tenantStream(tenantId) : UNROUTED_STREAM;
-  const metadata: { [key: string]: Json } = { stripeEventId: envelope.id, receivedAt: receivedAt.toISOString() };
-  if (hints.tenantId && !namedTenant) metadata.tenantHint = hints.tenantId;
+  const metadata: { [key: string]: Json } = { stripeEventId, receivedAt: receivedAt.toISOString(), ...extraMetadata };
   const result = await deps.store.append(
     stream,
-    [{ id: eventIdForStripeEvent(envelope.id), type: event.type, data: event.data as unknown as Json, metadata }],
+    [{ id: eventIdForStripeEvent(stripeEventId), type: event.type, data: event.data as unknown as Json, metadata }],
     { expectedRevision: 'any' },
   );
-  return {
-    stripeEventId: envelope.id,
-    stripeType: envelope.type,
-    domainType: event.type,
-    tenantId,
-    stream,
-    duplicate: result.duplicates.length > 0,
-  };
+  return { stripeEventId, stripeType, domainType: event.type, tenantId, stream, duplicate: result.duplicates.length > 0 };
 }

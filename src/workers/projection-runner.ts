@@ -30,7 +30,13 @@ export async function catchUp(
     const until = options.until;
     if (until) events = events.filter((e) => comparePositions(e.position, until) <= 0);
     if (!events.length) return applied;
-    await applyBatch(db, target, position, events);
+    try {
+      await applyBatch(db, target, position, events);
+    } catch (error) {
+      // A live runner (say, `serve` beside a rebuild) applied these first: read on from there.
+      if (error instanceof CheckpointMovedError) continue;
+      throw error;
+    }
     applied += events.length;
     options.onProgress?.(applied);
   }

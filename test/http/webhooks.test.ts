@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import pg from 'pg';
 import { createPostgresEventStore } from '../../adapters/eventstore/postgres.ts';
+import { signStripePayload } from '../../adapters/stripe/webhook-signature.ts';
 import { buildHttpApp } from '../../src/http/app.ts';
 import { createLogger } from '../../src/logger.ts';
 import { createMetrics } from '../../src/metrics.ts';
@@ -159,6 +160,18 @@ describe('webhook ingest (POST /webhooks/stripe)', function () {
     expect(await t.eventCount()).to.equal(before);
   });
 
+  it('records a signed body it cannot read as an event (a v2 thin event), parked with the reason', async () => {
+    const thin = { id: `evt_test_thin_${n++}`, object: 'v2.core.event', type: 'v1.billing.meter.error_report_triggered', created: '2024-09-17T06:20:52.246Z', livemode: false, related_object: { id: 'mtr_1', type: 'billing.meter' } };
+    const res = await t.deliver(thin);
+    expect(res.status).to.equal(200);
+    expect(res.json).to.include({ duplicate: false, routed: false });
+    const [last] = await t.ledger.store.readStream('unrouted', { direction: 'backwards', limit: 1 });
+    expect(last?.type).to.equal('StripeEventRecorded');
+    expect(last?.data).to.deep.include({ reason: 'invalid_envelope' });
+    expect((last?.data as { stripe: { eventId: string; created: number } }).stripe).to.include({ eventId: thin.id, created: 1726554052 });
+    expect((await t.deliver(thin)).json.duplicate).to.equal(true);
+  });
+
   it('answers 400 to a signed body that is not a Stripe event', async () => {
     const res = await t.deliver({ hello: 'world' });
     expect(res.status).to.equal(400);
@@ -176,7 +189,6 @@ describe('webhook ingest (POST /webhooks/stripe)', function () {
       metrics: createMetrics(),
     });
     try {
-      const { signStripePayload } = await import('../../adapters/stripe/webhook-signature.ts');
       const payload = JSON.stringify(paidInvoice(evtId(), tenantId));
       const res = await app.inject({
         method: 'POST',

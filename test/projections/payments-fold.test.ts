@@ -57,6 +57,18 @@ describe('payments fold', () => {
     ]);
   });
 
+  it('given nothing, when a $0 invoice is paid, then writes no payment', () => {
+    const free = invoicePaid({ id: 'in_free', amountPaid: 0, amountDue: 0 }, { created: T0 });
+    expect(fold({}, [free]).payments).to.deep.equal([]);
+  });
+
+  it('keeps the status in the row: paid, partially_refunded, refunded', () => {
+    const earlier = stored([paid]);
+    expect(fold(earlier, [chargeRefunded({ id: 'ch_1', paymentIntentId: 'pi_1', amountRefunded: 100 })]).payments[0]?.status).to.equal('partially_refunded');
+    expect(fold(earlier, [chargeRefunded({ id: 'ch_1', paymentIntentId: 'pi_1', amountRefunded: 14_900 })]).payments[0]?.status).to.equal('refunded');
+    expect(fold({}, [paid]).payments[0]?.status).to.equal('paid');
+  });
+
   it('given a refund stored with its intent, when a later delivery of the charge omits the intent, then still recounts the payment', () => {
     const earlier = stored([paid, chargeRefunded({ id: 'ch_1', paymentIntentId: 'pi_1', amountRefunded: 4_900 })]);
     const later = chargeRefunded({ id: 'ch_1', paymentIntentId: null, amountRefunded: 14_900 });

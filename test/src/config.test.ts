@@ -1,8 +1,9 @@
 import { expect } from 'chai';
-import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, DEFAULT_PLAN_CATALOG_FILE, ensureWebhookSecrets, loadConfig } from '../../src/config.ts';
+import { loadPlanCatalogue } from '../../src/plan-catalogue-file.ts';
 
 describe('configuration', () => {
   it('has working defaults: port 3000, ./.data, embedded store, sample catalogue', () => {
@@ -35,6 +36,21 @@ describe('configuration', () => {
     for (const name of ['PORT', 'DATABASE_URL', 'STRIPE_WEBHOOK_SIGNING_SECRET', 'STRIPE_SECRET_KEY', 'LOG_LEVEL', 'NODE_ENV']) {
       expect(message).to.include(name);
     }
+  });
+
+  it('names cross-variable problems together with malformed values', () => {
+    expect(() => loadConfig({ PORT: 'x', NODE_ENV: 'production', PLAN_CATALOG_FILE: '/nonexistent.json' }))
+      .to.throw(ConfigError)
+      .with.property('problems')
+      .that.satisfies((problems: string[]) =>
+        ['PORT', 'STRIPE_WEBHOOK_SIGNING_SECRET', 'PLAN_CATALOG_FILE'].every((name) => problems.some((p) => p.startsWith(name))),
+      );
+  });
+
+  it('reports a catalogue file with bad content as a configuration problem', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'ledger-plans-')), 'plans.json');
+    writeFileSync(file, JSON.stringify({ plans: [{ id: 'x' }] }));
+    expect(() => loadPlanCatalogue(file)).to.throw(ConfigError, /PLAN_CATALOG_FILE/);
   });
 
   it('requires the webhook secret in production', () => {

@@ -21,7 +21,7 @@ function common(o: { tenantId?: string | null; customerId?: string | null; creat
   return {
     tenantId: o.tenantId === undefined ? TENANT : o.tenantId,
     customerId: o.customerId ?? null,
-    stripe: { eventId: `evt_${o.stripeType}_${o.created ?? T0}`, type: o.stripeType, created: o.created ?? T0, apiVersion: '2023-10-16', livemode: false, object: {} },
+    stripe: { eventId: `evt_${o.stripeType}_${o.created ?? T0}`, type: o.stripeType, created: o.created ?? T0, apiVersion: '2023-10-16', livemode: false, object: {}, previousAttributes: null },
   };
 }
 

@@ -4,13 +4,12 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { signStripePayload } from '../../adapters/stripe/webhook-signature.ts';
-import { allProjections } from '../../projections/all.ts';
 import { loadConfig } from '../../src/config.ts';
 import { buildHttpApp } from '../../src/http/app.ts';
 import { openLedger, type Ledger } from '../../src/ledger.ts';
 import { createLogger } from '../../src/logger.ts';
 import { createMetrics } from '../../src/metrics.ts';
-import { catchUp } from '../../src/workers/projection-runner.ts';
+import { catchUpLive } from '../../src/workers/live-projections.ts';
 import { rerouteParkedEvents } from '../../src/workers/rerouter.ts';
 import { freshDatabase, type TestDatabase } from './database.ts';
 
@@ -81,9 +80,7 @@ export async function startTestLedger(env: NodeJS.ProcessEnv = {}): Promise<Test
     async project() {
       for (let round = 0; round < 3; round++) {
         await untilAllCommittedEventsVisible(database);
-        for (const projection of allProjections) {
-          await catchUp(ledger.store, ledger.database.db, { projection, schema: 'public', checkpointName: projection.name, context: ledger.projectionContext });
-        }
+        await catchUpLive(ledger);
         if (!(await rerouteParkedEvents(ledger.store, ledger.routing))) break;
       }
     },

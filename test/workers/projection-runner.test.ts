@@ -99,6 +99,28 @@ describe('projection runner and rebuild', function () {
     expect(schemas.rows).to.deep.equal([]);
   });
 
+  it('rebuilds while the live runner follows new webhooks, and still ends equal', async function () {
+    this.timeout(90_000);
+    const payments = projectionByName('payments');
+    const live = runProjection(t.ledger.store, t.ledger.database.db, { projection: payments, schema: 'public', checkpointName: payments.name, context: t.ledger.projectionContext }, pino({ level: 'silent' }));
+    try {
+      const deliveries = (async () => {
+        for (let i = 0; i < 40; i++) {
+          await t.deliver(paidInvoiceEvent('2023-10', { evt: `evt_live_rb_${i}`, invoice: `in_live_rb_${i}`, tenant, amount: 700 + i, currency: 'usd', paidAt: T0 + 500 + i }));
+        }
+      })();
+      const reports = [];
+      for (let i = 0; i < 3; i++) reports.push(await rebuildProjection(t.ledger.store, t.ledger.database.db, payments, t.ledger.projectionContext));
+      await deliveries;
+      expect(reports.every((r) => r.equal)).to.equal(true);
+    } finally {
+      await live.stop();
+    }
+    await t.project();
+    const { rows } = await t.database.pool.query(`select count(*)::int as n from payments where stripe_invoice_id like 'in_live_rb_%'`);
+    expect(rows[0].n).to.equal(40);
+  });
+
   it('reports a rebuild that differs from drifted live tables, and replaces them', async () => {
     await t.database.pool.query(`update payments set amount_minor = amount_minor + 1 where stripe_invoice_id = 'in_rb_3'`);
     const report = await rebuildProjection(t.ledger.store, t.ledger.database.db, projectionByName('payments'), t.ledger.projectionContext);

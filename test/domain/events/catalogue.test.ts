@@ -9,7 +9,7 @@ import {
 const common = {
   tenantId: 'tenant_42',
   customerId: 'cus_123',
-  stripe: { eventId: 'evt_1', type: 'customer.updated', created: 1735027200, apiVersion: null, livemode: false, object: { id: 'cus_123' } },
+  stripe: { eventId: 'evt_1', type: 'customer.updated', created: 1735027200, apiVersion: null, livemode: false, object: { id: 'cus_123' }, previousAttributes: null },
 };
 const customerUpdated = { ...common, customer: { id: 'cus_123', email: null, name: 'Acme', deleted: false, metadata: {} } };
 
@@ -50,6 +50,13 @@ describe('domain event catalogue', () => {
   describe('parseDomainEvent', () => {
     it('returns the typed event for valid data', () => {
       expect(parseDomainEvent('CustomerUpdated', customerUpdated)).to.deep.equal({ type: 'CustomerUpdated', data: customerUpdated });
+    });
+
+    it('reads an event stored before stripe.previousAttributes existed, as null', () => {
+      const { previousAttributes: _missing, ...oldStripe } = common.stripe;
+      expect(parseDomainEvent('CustomerUpdated', { ...customerUpdated, stripe: oldStripe })).to.deep.equal({ type: 'CustomerUpdated', data: customerUpdated });
+      const recorded = { ...common, stripe: oldStripe, reason: 'unmodelled_type', detail: null };
+      expect(parseDomainEvent('StripeEventRecorded', recorded).data.stripe.previousAttributes).to.equal(null);
     });
 
     it('throws naming an unknown type', () => {

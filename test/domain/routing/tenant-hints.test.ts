@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { resolveTenant, tenantHints } from '../../../domain/routing/tenant-hints.ts';
+import { canonicalTenantId, resolveTenant, tenantHints } from '../../../domain/routing/tenant-hints.ts';
 import { FIXTURE_SHAPES, fixtureEvent, stripeObject, type FixtureShape } from '../../support/stripe-fixtures.ts';
 
 /** A fixture invoice whose subscription details carry `metadata`, wherever that API shape puts them. */
@@ -97,6 +97,39 @@ describe('resolveTenant', () => {
   it('gives null when neither names a tenant', () => {
     expect(resolveTenant({ tenantId: null, customerId: null, invoiceId: null }, null)).to.equal(null);
     expect(resolveTenant({ tenantId: null, customerId: 'cus_1', invoiceId: null }, '')).to.equal(null);
+  });
+});
+
+describe('canonical tenant ids', () => {
+  const UPPER = 'AAAAAAAA-0000-4000-8000-00000000000A';
+  const LOWER = 'aaaaaaaa-0000-4000-8000-00000000000a';
+
+  it('lower-cases a UUID tenant id, matched case-insensitively', () => {
+    expect(canonicalTenantId(UPPER)).to.equal(LOWER);
+    expect(canonicalTenantId('AaAaAaAa-0000-4000-8000-00000000000A')).to.equal(LOWER);
+    expect(canonicalTenantId(LOWER)).to.equal(LOWER);
+  });
+
+  it('keeps other ids, and null, as they are', () => {
+    expect(canonicalTenantId('Tenant_ABC')).to.equal('Tenant_ABC');
+    expect(canonicalTenantId(`${UPPER}-X`)).to.equal(`${UPPER}-X`);
+    expect(canonicalTenantId(null)).to.equal(null);
+  });
+
+  for (const shape of FIXTURE_SHAPES) {
+    it(`gives every tenant hint of a UUID in lower case (${shape} shape)`, () => {
+      const fromMetadata = fixtureEvent(shape, 'customer.subscription.updated', 'subscription', { metadata: { tenant_id: UPPER } });
+      expect(tenantHints(fromMetadata).tenantId).to.equal(LOWER);
+      const fromReference = fixtureEvent(shape, 'checkout.session.completed', 'checkout.session', { client_reference_id: ` ${UPPER} ` });
+      expect(tenantHints(fromReference).tenantId).to.equal(LOWER);
+      expect(tenantHints(invoiceWithSubscriptionMetadata(shape, { tenant_id: UPPER })).tenantId).to.equal(LOWER);
+      const fromCustomer = fixtureEvent(shape, 'invoice.paid', 'invoice', { customer: { id: 'cus_x', object: 'customer', metadata: { tenant_id: UPPER } } });
+      expect(tenantHints(fromCustomer).tenantId).to.equal(LOWER);
+    });
+  }
+
+  it('resolves a linked UUID tenant in lower case too', () => {
+    expect(resolveTenant({ tenantId: null, customerId: 'cus_1', invoiceId: null }, UPPER)).to.equal(LOWER);
   });
 });
 

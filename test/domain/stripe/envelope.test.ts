@@ -18,6 +18,13 @@ describe('stripeEventEnvelopeSchema', () => {
     expect(stripeEventEnvelopeSchema.parse(stripeObject('current', 'event')).api_version).to.equal(null);
   });
 
+  it('keeps data.previous_attributes, and accepts an event without it', () => {
+    const base = envelope();
+    const data = { ...(base.data as Record<string, unknown>), previous_attributes: { status: 'trialing' } };
+    expect(stripeEventEnvelopeSchema.parse({ ...base, data }).data.previous_attributes).to.deep.equal({ status: 'trialing' });
+    expect(stripeEventEnvelopeSchema.parse(envelope()).data.previous_attributes).to.equal(undefined);
+  });
+
   const invalid: [string, Record<string, unknown>][] = [
     ['an id that is not an event id', { id: 'ch_123' }],
     ['another object', { object: 'charge' }],
@@ -25,6 +32,7 @@ describe('stripeEventEnvelopeSchema', () => {
     ['a livemode that is not a boolean', { livemode: 'false' }],
     ['data without an object', { data: {} }],
     ['a data object that is an array', { data: { object: [] } }],
+    ['previous attributes that are not an object', { data: { object: {}, previous_attributes: 'status' } }],
   ];
   for (const [what, override] of invalid) {
     it(`rejects ${what}`, () => {

@@ -33,6 +33,89 @@ describe('scrubCardData', () => {
     });
   });
 
+  /** A legacy card object, as Stripe sends it in a charge's `source` or a customer's `sources`. */
+  const legacyCard = () => ({
+    id: 'card_1MvoiELkdIwHu7ixOeFGbN9D',
+    object: 'card',
+    address_city: 'Berlin',
+    address_country: 'DE',
+    address_line1: 'Unter den Linden 1',
+    address_line1_check: 'pass',
+    address_line2: null,
+    address_state: null,
+    address_zip: '10117',
+    address_zip_check: 'pass',
+    brand: 'Visa',
+    country: 'US',
+    customer: 'cus_NhD8HD2bY8dP3V',
+    cvc_check: 'pass',
+    dynamic_last4: null,
+    exp_month: 4,
+    exp_year: 2030,
+    fingerprint: 'Xt5EWLLDS7FJjR1c',
+    funding: 'credit',
+    last4: '4242',
+    metadata: {},
+    name: 'Jenny Rosen',
+    tokenization_method: null,
+    wallet: null,
+  });
+  const SOURCE_CARD = { id: 'card_1MvoiELkdIwHu7ixOeFGbN9D', object: 'card', brand: 'Visa', country: 'US', exp_month: 4, exp_year: 2030, funding: 'credit', last4: '4242' };
+
+  it("cuts a legacy charge's source card and its card_present details down", () => {
+    const charge = {
+      ...stripeObject('2023-10', 'charge'),
+      source: legacyCard(),
+      payment_method_details: {
+        type: 'card_present',
+        card_present: {
+          amount_authorized: 1000,
+          brand: 'interac',
+          cardholder_name: 'JENNY ROSEN',
+          country: 'CA',
+          emv_auth_data: '8A023030',
+          exp_month: 12,
+          exp_year: 2031,
+          fingerprint: 'abc',
+          funding: 'debit',
+          generated_card: 'card_1Nxyz',
+          last4: '0005',
+          network: 'interac',
+          read_method: 'contact_emv',
+          receipt: { application_cryptogram: 'CFB0', cardholder_verification_method: 'offline_pin', account_type: 'checking' },
+        },
+      },
+    };
+    const scrubbed = scrubCardData(charge);
+    expect(scrubbed.source).to.deep.equal(SOURCE_CARD);
+    expect(scrubbed.payment_method_details).to.deep.equal({
+      type: 'card_present',
+      card_present: { brand: 'interac', country: 'CA', exp_month: 12, exp_year: 2031, funding: 'debit', last4: '0005' },
+    });
+    expect(scrubbed.amount).to.equal(100);
+    expect(JSON.stringify(scrubbed)).not.to.match(/Jenny|JENNY|Linden|cvc_check|emv_auth_data|fingerprint|cardholder/i);
+  });
+
+  it("cuts interac_present details and a customer's source cards down, leaving other sources", () => {
+    const scrubbed = scrubCardData({
+      object: 'customer',
+      default_source: legacyCard(),
+      sources: { object: 'list', data: [legacyCard(), { object: 'bank_account', id: 'ba_1', last4: '6789', account_holder_name: 'Jenny Rosen' }] },
+      interac_present: { brand: 'interac', last4: '0005', cardholder_name: 'JENNY', emv_auth_data: 'x', receipt: {} },
+    });
+    expect(scrubbed).to.deep.equal({
+      object: 'customer',
+      default_source: SOURCE_CARD,
+      sources: { object: 'list', data: [SOURCE_CARD, { object: 'bank_account', id: 'ba_1', last4: '6789', account_holder_name: 'Jenny Rosen' }] },
+      interac_present: { brand: 'interac', last4: '0005' },
+    });
+  });
+
+  it('cuts a source card down when it is the object itself, or sits under a card key', () => {
+    expect(scrubCardData(legacyCard())).to.deep.equal(SOURCE_CARD);
+    expect(scrubCardData({ object: 'token', card: legacyCard() })).to.deep.equal({ object: 'token', card: SOURCE_CARD });
+  });
+
   it('leaves a card that is only an id alone', () => {
     expect(scrubCardData({ card: 'card_123', amount: 5 })).to.deep.equal({ card: 'card_123', amount: 5 });
   });

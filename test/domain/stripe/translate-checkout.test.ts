@@ -43,6 +43,7 @@ for (const shape of FIXTURE_SHAPES) {
         apiVersion: API_VERSION[shape],
         livemode: true,
         object: envelope.data.object,
+        previousAttributes: null,
       });
     });
 

@@ -23,6 +23,7 @@ describe('translateStripeEvent: events it cannot model', () => {
           apiVersion: fixture.api_version,
           livemode: false,
           object: (fixture.data as { object: unknown }).object,
+          previousAttributes: null,
         },
         reason: 'unmodelled_type',
         detail: null,

@@ -1,0 +1,62 @@
+import type { Kysely } from 'kysely';
+
+export interface SubscriptionRecord {
+  readonly id: string;
+  readonly status: string;
+  readonly planId: string | null;
+  readonly planName: string | null;
+  readonly billingCycle: string | null;
+  readonly pendingPlanId: string | null;
+  readonly stripeSubscriptionId: string;
+  readonly stripePriceId: string | null;
+  readonly currentPeriodStart: Date | null;
+  readonly currentPeriodEnd: Date | null;
+  readonly cancelAtPeriodEnd: boolean;
+  readonly cancelDate: Date | null;
+  readonly trialEnd: Date | null;
+}
+
+/** Reads of the subscriptions read model behind the billing API; every one is scoped to a tenant. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function createSubscriptionQueries(db: Kysely<any>) {
+  return {
+    /**
+     * The tenant's current subscription: a live one if any (newest first), else the most recent
+     * that ended.
+     */
+    async current(tenantId: string): Promise<SubscriptionRecord | null> {
+      const row = await db
+        .selectFrom('subscriptions as s')
+        // Plans are resolved when read, so a catalogue change shows at once.
+        .leftJoin('plans as p', 'p.stripe_price_id', 's.stripe_price_id')
+        .leftJoin('plans as pending', 'pending.stripe_price_id', 's.pending_stripe_price_id')
+        .select([
+          's.id', 's.status', 'p.id as plan_id', 'p.name as plan_name', 'p.billing_cycle', 'pending.id as pending_plan_id', 's.stripe_subscription_id',
+          's.stripe_price_id', 's.current_period_start', 's.current_period_end', 's.cancel_at_period_end', 's.cancel_date', 's.trial_end',
+        ])
+        .where('s.tenant_id', '=', tenantId)
+        .orderBy((eb) => eb.case().when('s.status', 'in', ['canceled', 'incomplete_expired']).then(1).else(0).end())
+        .orderBy('s.created', 'desc')
+        .orderBy('s.id', 'desc')
+        .executeTakeFirst();
+      if (!row) return null;
+      return {
+        id: row.id,
+        status: row.status,
+        planId: row.plan_id,
+        planName: row.plan_name,
+        billingCycle: row.billing_cycle,
+        pendingPlanId: row.pending_plan_id,
+        stripeSubscriptionId: row.stripe_subscription_id,
+        stripePriceId: row.stripe_price_id,
+        currentPeriodStart: row.current_period_start,
+        currentPeriodEnd: row.current_period_end,
+        cancelAtPeriodEnd: row.cancel_at_period_end,
+        cancelDate: row.cancel_date,
+        trialEnd: row.trial_end,
+      };
+    },
+  };
+}
+
+export type SubscriptionQueries = ReturnType<typeof createSubscriptionQueries>;
