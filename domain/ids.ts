@@ -2,6 +2,11 @@ import { createHash } from 'node:crypto';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** An RFC 4122 UUID in its canonical text form, of any letter case. */
+export function isUuid(value: string): boolean {
+  return UUID.test(value);
+}
+
 /**
  * Namespace of the ids of events translated from Stripe events. Fixed for ever: changing it
  * would give redelivered Stripe events new ids, and the store would append them twice.

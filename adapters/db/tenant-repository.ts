@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Generated } from 'kysely';
 import type { AnyDb } from './database.ts';
 import { generateApiKey, hashApiKey } from '../../domain/tenants/api-key.ts';
+import { isUuid } from '../../domain/ids.ts';
 
 type TenantsTable = {
   tenants: { id: string; name: string; api_key_hash: string; api_key_prefix: string; created_at: Generated<Date> };
@@ -22,7 +23,6 @@ export interface TenantRepository {
   exists(tenantId: string): Promise<boolean>;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function createTenantRepository(anyDb: AnyDb): TenantRepository {
   const db = anyDb.withTables<TenantsTable>();
@@ -54,7 +54,7 @@ export function createTenantRepository(anyDb: AnyDb): TenantRepository {
       return row ? toTenant(row) : null;
     },
     async exists(tenantId) {
-      if (!UUID.test(tenantId)) return false;
+      if (!isUuid(tenantId)) return false;
       const row = await db.selectFrom('tenants').select('id').where('id', '=', tenantId).executeTakeFirst();
       return row !== undefined;
     },

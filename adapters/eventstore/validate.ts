@@ -1,4 +1,5 @@
 import type { ExpectedRevision, NewEvent, ReadAllOptions, ReadStreamOptions } from '../../domain/ports/event-store.ts';
+import { isUuid } from '../../domain/ids.ts';
 
 /**
  * Input checks every event store adapter makes before touching its store, so that a caller's
@@ -6,7 +7,6 @@ import type { ExpectedRevision, NewEvent, ReadAllOptions, ReadStreamOptions } fr
  * adapters reject the same inputs.
  */
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function checkStreamName(stream: unknown): asserts stream is string {
   if (typeof stream !== 'string' || stream.length === 0) {
@@ -20,7 +20,7 @@ export function checkNewEvents(stream: string, events: readonly NewEvent[]): New
   return events.map((event: NewEvent, index) => {
     const where = `append to ${stream}: event ${index}`;
     if (typeof event !== 'object' || event === null) throw new TypeError(`${where} is not an object`);
-    if (typeof event.id !== 'string' || !UUID.test(event.id)) {
+    if (typeof event.id !== 'string' || !isUuid(event.id)) {
       throw new TypeError(`${where} has id ${JSON.stringify(event.id)}, which is not a UUID`);
     }
     if (typeof event.type !== 'string' || event.type.length === 0) {

@@ -1,6 +1,7 @@
 import { isRecord } from '../is-record.ts';
 import { customerIdOf } from '../stripe/customer-id.ts';
 import type { StripeEventEnvelope } from '../stripe/envelope.ts';
+import { isUuid } from '../ids.ts';
 
 export interface TenantHints {
   /** The tenant the object names itself; null when it names none. */
@@ -36,7 +37,6 @@ export function resolveTenant(hints: TenantHints, linkedTenantId: string | null)
   return hints.tenantId ?? canonicalTenantId(nonEmpty(linkedTenantId));
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * A tenant id as stream names use it: a UUID in lower case, whatever case Stripe metadata or a
@@ -44,7 +44,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * ids are kept as given.
  */
 export function canonicalTenantId(tenantId: string | null): string | null {
-  return tenantId !== null && UUID.test(tenantId) ? tenantId.toLowerCase() : tenantId;
+  return tenantId !== null && isUuid(tenantId) ? tenantId.toLowerCase() : tenantId;
 }
 
 // The subscription's metadata, copied onto the invoice: at subscription_details in older API
