@@ -116,6 +116,7 @@ function paidInvoiceRow(data: DomainEventData<'InvoicePaid'>, tenantId: string, 
     period_end: fromUnixSeconds(invoice.periodEnd),
     receipt_url: invoice.hostedInvoiceUrl,
     invoice_created: fromUnixSeconds(invoice.created),
+    livemode: stripe.livemode,
   };
 }
 

@@ -8,6 +8,7 @@ export interface PaymentRecord {
   readonly amountRefundedMinor: bigint;
   readonly currency: string;
   readonly status: PaymentStatus;
+  readonly livemode: boolean;
   readonly description: string | null;
   readonly paidAt: Date;
   readonly periodStart: Date | null;
@@ -23,7 +24,7 @@ export function createPaymentQueries(db: Kysely<any>) {
     async page(tenantId: string, options: { limit: number; startingAfter?: string | undefined }): Promise<{ payments: PaymentRecord[]; hasMore: boolean } | { cursorNotFound: true }> {
       let query = db
         .selectFrom('payments')
-        .select(['id', 'stripe_invoice_id', 'amount_minor', 'amount_refunded_minor', 'currency', 'status', 'description', 'paid_at', 'period_start', 'period_end', 'receipt_url'])
+        .select(['id', 'stripe_invoice_id', 'amount_minor', 'amount_refunded_minor', 'currency', 'status', 'livemode', 'description', 'paid_at', 'period_start', 'period_end', 'receipt_url'])
         .where('tenant_id', '=', tenantId);
       if (options.startingAfter) {
         const cursor = await db
@@ -47,6 +48,7 @@ export function createPaymentQueries(db: Kysely<any>) {
           amountRefundedMinor: r.amount_refunded_minor,
           currency: r.currency,
           status: r.status,
+          livemode: r.livemode,
           description: r.description,
           paidAt: r.paid_at,
           periodStart: r.period_start,

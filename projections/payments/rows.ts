@@ -19,6 +19,8 @@ export interface PaymentRow {
   period_end: Date | null;
   receipt_url: string | null;
   invoice_created: Date;
+  /** False for Stripe test-mode payments, which are no money: finance filters on it. */
+  livemode: boolean;
 }
 
 /** A refunded charge: `amount_refunded_minor` is cumulative, as Stripe reports it on the charge. */

@@ -23,6 +23,7 @@ export async function createPaymentsTables(db: ProjectionDb, schema: string) {
     .addColumn('period_end', 'timestamptz')
     .addColumn('receipt_url', 'text')
     .addColumn('invoice_created', 'timestamptz', (c) => c.notNull())
+    .addColumn('livemode', 'boolean', (c) => c.notNull())
     .execute();
   await s.createIndex('payments_tenant_paid_idx').ifNotExists().on('payments').columns(['tenant_id', 'paid_at', 'id']).execute();
   // A batch reads the payments and refunds its events name by any of their Stripe ids at once:

@@ -64,6 +64,7 @@ export function evolveSubscription(
     last_event_created: fromUnixSeconds(stripe.created),
     created: fromUnixSeconds(s.created),
     updated: fromUnixSeconds(stripe.created),
+    livemode: stripe.livemode,
   };
 }
 

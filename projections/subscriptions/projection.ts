@@ -39,6 +39,7 @@ export const subscriptionsProjection: Projection = {
       .addColumn('last_event_created', 'timestamptz', (c) => c.notNull())
       .addColumn('created', 'timestamptz', (c) => c.notNull())
       .addColumn('updated', 'timestamptz', (c) => c.notNull())
+      .addColumn('livemode', 'boolean', (c) => c.notNull())
       .execute();
     await db.schema
       .withSchema(schema)

@@ -14,6 +14,7 @@ export interface SubscriptionRecord {
   readonly cancelAtPeriodEnd: boolean;
   readonly cancelDate: Date | null;
   readonly trialEnd: Date | null;
+  readonly livemode: boolean;
 }
 
 /** Reads of the subscriptions read model behind the billing API; every one is scoped to a tenant. */
@@ -32,7 +33,7 @@ export function createSubscriptionQueries(db: Kysely<any>) {
         .leftJoin('plans as pending', 'pending.stripe_price_id', 's.pending_stripe_price_id')
         .select([
           's.id', 's.status', 'p.id as plan_id', 'p.name as plan_name', 'p.billing_cycle', 'pending.id as pending_plan_id', 's.stripe_subscription_id',
-          's.stripe_price_id', 's.current_period_start', 's.current_period_end', 's.cancel_at_period_end', 's.cancel_date', 's.trial_end',
+          's.stripe_price_id', 's.current_period_start', 's.current_period_end', 's.cancel_at_period_end', 's.cancel_date', 's.trial_end', 's.livemode',
         ])
         .where('s.tenant_id', '=', tenantId)
         .orderBy((eb) => eb.case().when('s.status', 'in', ['canceled', 'incomplete_expired']).then(1).else(0).end())
@@ -54,6 +55,7 @@ export function createSubscriptionQueries(db: Kysely<any>) {
         cancelAtPeriodEnd: row.cancel_at_period_end,
         cancelDate: row.cancel_date,
         trialEnd: row.trial_end,
+        livemode: row.livemode,
       };
     },
   };

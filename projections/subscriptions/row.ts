@@ -20,4 +20,6 @@ export interface SubscriptionRow {
   last_event_created: Date;
   created: Date;
   updated: Date;
+  /** False for Stripe test-mode subscriptions. */
+  livemode: boolean;
 }

@@ -54,6 +54,7 @@ export function paymentJson(p: PaymentRecord) {
     period_end: iso(p.periodEnd),
     receipt_url: p.receiptUrl,
     invoice_id: p.stripeInvoiceId,
+    livemode: p.livemode,
   };
 }
 
@@ -72,6 +73,7 @@ export function subscriptionJson(s: SubscriptionRecord) {
     trial_end: iso(s.trialEnd),
     stripe_subscription_id: s.stripeSubscriptionId,
     stripe_price_id: s.stripePriceId,
+    livemode: s.livemode,
   };
 }
 

@@ -29,6 +29,14 @@ for (const shape of FIXTURE_SHAPES) {
       expect(usd?.receipt_url).to.equal(`https://invoice.stripe.com/i/in_usd_${shape}`);
     });
 
+    it('marks test-mode and live-mode payments apart', async () => {
+      await t.deliver({ ...paidInvoiceEvent(shape, { evt: `evt_live_${shape}`, invoice: `in_live_${shape}`, tenant, amount: 100, currency: 'usd', paidAt: T0 + 90 }), livemode: true });
+      await t.project();
+      const all = await payments();
+      expect(all.find((p) => p.invoice_id === `in_live_${shape}`)).to.include({ livemode: true });
+      expect(all.find((p) => p.invoice_id === `in_usd_${shape}`)).to.include({ livemode: false });
+    });
+
     it('counts a redelivered invoice.paid once', async () => {
       const event = paidInvoiceEvent(shape, { evt: `evt_dup_${shape}`, invoice: `in_dup_${shape}`, tenant, amount: 500, currency: 'usd', paidAt: T0 + 120 });
       await t.deliver(event);
