@@ -1,4 +1,5 @@
-import { mkdirSync, openSync, readFileSync, rmSync, writeSync, closeSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export class DataDirInUseError extends Error {
@@ -29,25 +30,39 @@ function isAlive(pid: number): boolean {
 export function lockDataDir(dataDir: string, command: string): () => void {
   mkdirSync(dataDir, { recursive: true });
   const lockFile = join(dataDir, 'ledger.lock');
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const fd = openSync(lockFile, 'wx');
-      writeSync(fd, JSON.stringify({ pid: process.pid, command }));
-      closeSync(fd);
-      return () => rmSync(lockFile, { force: true });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      let holder: { pid: number; command: string } = { pid: 0, command: 'unknown' };
+  const mine = JSON.stringify({ pid: process.pid, command });
+  // The lock appears whole or not at all: it is written aside, then hard-linked into place
+  // (which fails if a lock exists), so no process ever reads a half-written one.
+  const draft = `${lockFile}.${process.pid}.${randomBytes(4).toString('hex')}`;
+  writeFileSync(draft, mine);
+  try {
+    for (let attempt = 0; attempt < 2; attempt++) {
       try {
-        holder = JSON.parse(readFileSync(lockFile, 'utf8'));
-      } catch {
-        // A half-written lock file: its writer died between open and write.
+        linkSync(draft, lockFile);
+        return () => {
+          if (readHolder(lockFile)?.pid === process.pid) rmSync(lockFile, { force: true });
+        };
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+        const holder = readHolder(lockFile);
+        if (holder && holder.pid !== process.pid && isAlive(holder.pid)) {
+          throw new DataDirInUseError(dataDir, holder.pid, holder.command);
+        }
+        // Left by a process that is gone: take it over.
+        rmSync(lockFile, { force: true });
       }
-      if (holder.pid && holder.pid !== process.pid && isAlive(holder.pid)) {
-        throw new DataDirInUseError(dataDir, holder.pid, holder.command);
-      }
-      rmSync(lockFile, { force: true });
     }
+  } finally {
+    rmSync(draft, { force: true });
   }
   throw new Error(`could not take the lock on ${lockFile}`);
+}
+
+function readHolder(lockFile: string): { pid: number; command: string } | null {
+  try {
+    const holder = JSON.parse(readFileSync(lockFile, 'utf8'));
+    return typeof holder?.pid === 'number' ? holder : null;
+  } catch {
+    return null;
+  }
 }
