@@ -5,7 +5,7 @@ import { buildHttpApp } from './http/app.ts';
 import { openLedger } from './ledger.ts';
 import type { Logger } from './logger.ts';
 import { createMetrics } from './metrics.ts';
-import { liveTarget } from './workers/live-projections.ts';
+import { liveTarget } from './workers/apply-batch.ts';
 import { runProjection } from './workers/projection-runner.ts';
 import { runRerouter } from './workers/rerouter.ts';
 
@@ -25,7 +25,7 @@ export async function serve(config: Config, logger: Logger): Promise<RunningServ
     leases: ledger.database.kind === 'postgres' ? createAdvisoryLeases(ledger.database.pool) : undefined,
   };
   const workers = allProjections.map((projection) =>
-    runProjection(ledger.store, ledger.database.db, liveTarget(ledger, projection), logger, runnerOptions),
+    runProjection(ledger.store, ledger.database.db, liveTarget(projection, ledger.projectionContext), logger, runnerOptions),
   );
   const rerouter = runRerouter(ledger.store, ledger.routing, logger);
   const app = buildHttpApp(ledger, { logger, metrics, webhookSecrets: secrets });

@@ -30,7 +30,7 @@ export interface DatabaseOptions {
   readonly poolSize?: number;
 }
 
-export function describeUrl(url: string): string {
+function describeUrl(url: string): string {
   try {
     const parsed = new URL(url);
     parsed.password = parsed.password ? '***' : '';

@@ -62,7 +62,7 @@ export async function selectStream(
 }
 
 /** `%`, `_` and the escape character itself are literal in a stream prefix. */
-export function likePrefix(prefix: string): string {
+function likePrefix(prefix: string): string {
   return `${prefix.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
 }
 

@@ -36,7 +36,7 @@ function queryError(error: z.ZodError): string {
 
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
 
-export function paymentJson(p: PaymentRecord) {
+function paymentJson(p: PaymentRecord) {
   const net = p.amountMinor - p.amountRefundedMinor;
   return {
     id: p.id,
@@ -58,7 +58,7 @@ export function paymentJson(p: PaymentRecord) {
   };
 }
 
-export function subscriptionJson(s: SubscriptionRecord) {
+function subscriptionJson(s: SubscriptionRecord) {
   return {
     id: s.id,
     status: s.status,

@@ -14,11 +14,8 @@ export interface IngestDeps {
 }
 
 export interface IngestResult {
-  readonly stripeEventId: string;
-  readonly stripeType: string;
-  readonly domainType: string;
+  /** The tenant whose stream holds the event; null when it was parked in `unrouted`. */
   readonly tenantId: string | null;
-  readonly stream: string;
   /** The stream already held this Stripe event: nothing was appended. */
   readonly duplicate: boolean;
 }
@@ -39,7 +36,7 @@ export async function ingestStripeEvent(deps: IngestDeps, envelope: StripeEventE
   }
   const tenantId = resolveTenant({ ...hints, tenantId: namedTenant }, linkedTenant);
   const extra: { [key: string]: Json } = hints.tenantId && !namedTenant ? { tenantHint: hints.tenantId } : {};
-  return append(deps, envelope.id, envelope.type, translateStripeEvent(envelope, tenantId), receivedAt, extra);
+  return append(deps, translateStripeEvent(envelope, tenantId), receivedAt, extra);
 }
 
 /**
@@ -52,19 +49,12 @@ export async function recordUnreadableStripeEvent(
   detail: string,
   receivedAt: Date,
 ): Promise<IngestResult> {
-  const event = translateUnreadableStripeEvent(body, detail);
-  return append(deps, event.data.stripe.eventId, event.data.stripe.type, event, receivedAt, {});
+  return append(deps, translateUnreadableStripeEvent(body, detail), receivedAt, {});
 }
 
-async function append(
-  deps: IngestDeps,
-  stripeEventId: string,
-  stripeType: string,
-  event: DomainEvent,
-  receivedAt: Date,
-  extraMetadata: { [key: string]: Json },
-): Promise<IngestResult> {
-  const tenantId = event.data.tenantId;
+async function append(deps: IngestDeps, event: DomainEvent, receivedAt: Date, extraMetadata: { [key: string]: Json }): Promise<IngestResult> {
+  const { tenantId, stripe } = event.data;
+  const stripeEventId = stripe.eventId;
   const stream = tenantId ? tenantStream(tenantId) : UNROUTED_STREAM;
   const metadata: { [key: string]: Json } = { stripeEventId, receivedAt: receivedAt.toISOString(), ...extraMetadata };
   const result = await deps.store.append(
@@ -72,5 +62,5 @@ async function append(
     [{ id: eventIdForStripeEvent(stripeEventId), type: event.type, data: event.data as unknown as Json, metadata }],
     { expectedRevision: 'any' },
   );
-  return { stripeEventId, stripeType, domainType: event.type, tenantId, stream, duplicate: result.duplicates.length > 0 };
+  return { tenantId, duplicate: result.duplicates.length > 0 };
 }

@@ -18,6 +18,11 @@ export interface ProjectionTarget {
   readonly context: ProjectionContext;
 }
 
+/** A projection as it runs live: its own tables in `public`, its own checkpoint row. */
+export function liveTarget(projection: Projection, context: ProjectionContext): ProjectionTarget {
+  return { projection, schema: 'public', checkpointName: projection.name, context };
+}
+
 /**
  * Applies a batch and moves the checkpoint in one transaction, so a crash repeats a whole batch
  * and never half of one. The checkpoint is locked and compared with the position the batch was

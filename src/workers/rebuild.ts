@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { EventStore } from '../../domain/ports/event-store.ts';
 import { comparePositions } from '../../domain/ports/event-store.ts';
 import type { Projection, ProjectionContext, ProjectionDb } from '../../projections/projection.ts';
-import type { ProjectionTarget } from './apply-batch.ts';
+import { liveTarget, type ProjectionTarget } from './apply-batch.ts';
 import { deleteCheckpoint, readCheckpoint, setCheckpoint } from './checkpoints.ts';
 import { catchUp } from './projection-runner.ts';
 
@@ -39,7 +39,7 @@ export async function rebuildProjection(
 ): Promise<RebuildReport> {
   const started = performance.now();
   const schema = shadowSchema(projection);
-  const live: ProjectionTarget = { projection, schema: 'public', checkpointName: projection.name, context };
+  const live = liveTarget(projection, context);
   const shadow: ProjectionTarget = { projection, schema, checkpointName: `${projection.name}@rebuild`, context };
 
   await projection.createTables(db, 'public');

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { migrateCoreTables } from '../../adapters/db/migrate.ts';
 import { START } from '../../domain/ports/event-store.ts';
 import type { ProjectedEvent, Projection } from '../../projections/projection.ts';
-import { applyBatch } from '../../src/workers/apply-batch.ts';
+import { applyBatch, liveTarget } from '../../src/workers/apply-batch.ts';
 import { readCheckpoint } from '../../src/workers/checkpoints.ts';
 import { freshDatabase, type TestDatabase } from '../support/database.ts';
 import { invoicePaid, recorded } from '../support/domain-events.ts';
@@ -35,7 +35,7 @@ describe('applyBatch', function () {
     const { projection, seen } = probe('probe-types');
     // Not a valid CustomerUpdated: skipped without parsing, it cannot fail the batch.
     const other = { ...paid, id: '00000000-0000-5000-8000-000000000002', type: 'CustomerUpdated', data: { nonsense: true }, position: { commit: 1n, prepare: 2n } };
-    await applyBatch(database.db, { projection, schema: 'public', checkpointName: projection.name, context: { planIdForPrice: () => null } }, START, [paid, other]);
+    await applyBatch(database.db, liveTarget(projection, { planIdForPrice: () => null }), START, [paid, other]);
     expect(seen.map((e) => [e.recorded.id, e.event.type])).to.deep.equal([[paid.id, 'InvoicePaid']]);
     const checkpoint = await readCheckpoint(database.db, projection.name);
     expect(checkpoint).to.include({ eventsApplied: 2n });
@@ -45,7 +45,7 @@ describe('applyBatch', function () {
   it('fails the whole batch on a type the catalogue does not know, moving nothing', async () => {
     const { projection, seen } = probe('probe-unknown');
     const unknown = { ...paid, id: '00000000-0000-5000-8000-000000000003', type: 'InvoiceTeleported', position: { commit: 1n, prepare: 2n } };
-    const target = { projection, schema: 'public', checkpointName: projection.name, context: { planIdForPrice: () => null } };
+    const target = liveTarget(projection, { planIdForPrice: () => null });
     let failure: unknown;
     await applyBatch(database.db, target, START, [paid, unknown]).catch((error: unknown) => (failure = error));
     expect(String(failure)).to.match(/unknown domain event type "InvoiceTeleported"/);

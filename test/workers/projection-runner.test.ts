@@ -3,6 +3,7 @@ import pino from 'pino';
 import { allProjections, projectionByName } from '../../projections/all.ts';
 import { readCheckpoint } from '../../src/workers/checkpoints.ts';
 import { createAdvisoryLeases } from '../../adapters/db/advisory-lease.ts';
+import { liveTarget } from '../../src/workers/apply-batch.ts';
 import { runProjection } from '../../src/workers/projection-runner.ts';
 import { rebuildProjection } from '../../src/workers/rebuild.ts';
 import { fixtureEvent } from '../support/stripe-fixtures.ts';
@@ -25,7 +26,7 @@ describe('projection runner and rebuild', function () {
 
   it('follows live appends and resumes from its checkpoint after a restart, applying each event once', async () => {
     const payments = projectionByName('payments');
-    const target = { projection: payments, schema: 'public', checkpointName: payments.name, context: t.ledger.projectionContext };
+    const target = liveTarget(payments, t.ledger.projectionContext);
     const logger = pino({ level: 'silent' });
     let runner = runProjection(t.ledger.store, t.ledger.database.db, target, logger);
     await t.deliver(paidInvoiceEvent('2023-10', { evt: 'evt_run_1', invoice: 'in_run_1', tenant, amount: 100, currency: 'usd', paidAt: T0 }));
@@ -50,7 +51,7 @@ describe('projection runner and rebuild', function () {
   it('with leases, runs a projection in one instance at a time, and another takes over when it stops', async function () {
     if (testStoreKind !== 'postgres') this.skip(); // One process owns an embedded store: no lease to take.
     const routing = projectionByName('routing');
-    const target = { projection: routing, schema: 'public', checkpointName: routing.name, context: t.ledger.projectionContext };
+    const target = liveTarget(routing, t.ledger.projectionContext);
     const leases = createAdvisoryLeases(t.database.pool, { retryMs: 50 });
     const appliedBy = { a: 0, b: 0 };
     const logger = pino({ level: 'silent' });
@@ -102,7 +103,7 @@ describe('projection runner and rebuild', function () {
   it('rebuilds while the live runner follows new webhooks, and still ends equal', async function () {
     this.timeout(90_000);
     const payments = projectionByName('payments');
-    const live = runProjection(t.ledger.store, t.ledger.database.db, { projection: payments, schema: 'public', checkpointName: payments.name, context: t.ledger.projectionContext }, pino({ level: 'silent' }));
+    const live = runProjection(t.ledger.store, t.ledger.database.db, liveTarget(payments, t.ledger.projectionContext), pino({ level: 'silent' }));
     try {
       const deliveries = (async () => {
         for (let i = 0; i < 40; i++) {
