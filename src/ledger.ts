@@ -1,10 +1,9 @@
 import { openDatabase, type Database } from '../adapters/db/database.ts';
-import { migrateCoreTables } from '../adapters/db/migrate.ts';
+import { migrateDatabase } from '../adapters/db/migrate.ts';
 import { syncPlans } from '../adapters/db/plan-repository.ts';
 import { createRoutingRepository, type RoutingRepository } from '../projections/routing/queries.ts';
 import { createTenantRepository, type TenantRepository } from '../adapters/db/tenant-repository.ts';
 import { createPostgresEventStore } from '../adapters/eventstore/postgres.ts';
-import { migrateEventStore } from '../adapters/eventstore/postgres-schema.ts';
 import type { PlanCatalogue } from '../domain/plans/catalogue.ts';
 import type { EventStore } from '../domain/ports/event-store.ts';
 import { allProjections } from '../projections/all.ts';
@@ -76,8 +75,7 @@ export async function openLedger(config: Config, options: OpenLedgerOptions): Pr
  */
 async function migrate(database: Database, plans: PlanCatalogue): Promise<void> {
   const run = async () => {
-    await migrateEventStore(database.pool);
-    await migrateCoreTables(database.db);
+    await migrateDatabase(database.db);
     for (const projection of allProjections) await projection.createTables(database.db, 'public');
     await syncPlans(database.db, plans);
   };

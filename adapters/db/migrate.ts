@@ -1,17 +1,26 @@
 import { Migrator, type Migration, type MigrationProvider } from 'kysely/migration';
 import type { AnyDb } from './database.ts';
+import { eventStoreTables } from '../eventstore/postgres-schema.ts';
 import { tenantsAndCheckpoints } from './migrations/001-tenants-and-checkpoints.ts';
 import { plans } from './migrations/002-plans.ts';
 
+/**
+ * Every table the ledger owns (the event store's, tenants, checkpoints, plans), in one ordered
+ * list run by Kysely's migrator: each runs once per database, in name order, all pending ones in
+ * one transaction under the migrator's lock, so instances starting together take turns.
+ * Projection tables are not here: they are rebuilt from the log when their version changes.
+ * Names are permanent; a change is a new entry at the end.
+ */
 const migrations: Record<string, Migration> = {
   '001-tenants-and-checkpoints': tenantsAndCheckpoints,
   '002-plans': plans,
+  '003-event-store': eventStoreTables,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
-/** Applies the ledger's own tables' migrations in order; returns the names newly applied. */
-export async function migrateCoreTables(db: AnyDb): Promise<string[]> {
+/** Applies the pending migrations in order; returns the names newly applied. */
+export async function migrateDatabase(db: AnyDb): Promise<string[]> {
   const migrator = new Migrator({ db, provider });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));

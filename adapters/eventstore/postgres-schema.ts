@@ -1,12 +1,11 @@
-import type pg from 'pg';
+import { sql, type Kysely } from 'kysely';
+import type { Migration } from 'kysely/migration';
 
 /**
- * Any constant works as long as nothing else in the database takes the same advisory lock;
- * these are the bytes of "evstore". Advisory locks are scoped to the current database.
- */
-const MIGRATION_LOCK = 0x657673746f7265n;
-
-/**
+ * The event store's tables, as the first of its migrations in the ledger's one migration list
+ * (`adapters/db/migrate.ts`). `IF NOT EXISTS` because databases created before the list existed
+ * already hold these tables, made by the same statements.
+ *
  * `transaction_id` is what makes the global log safe to follow: readers order and checkpoint by
  * (transaction_id, global_position) and read only transactions older than the oldest one still
  * running, so an event whose transaction commits late is never skipped (DESIGN, "Global order in
@@ -30,33 +29,16 @@ const statements = [
   `CREATE INDEX IF NOT EXISTS events_transaction_position_idx ON events (transaction_id, global_position)`,
   // Prefix filters (`stream_name LIKE 'tenant-%'`) whatever the database's collation.
   `CREATE INDEX IF NOT EXISTS events_stream_name_pattern_idx ON events (stream_name text_pattern_ops)`,
-  // One row per stream: the lock appends to that stream queue on, and its last revision
-  // (-1: no events yet).
+  // One row per stream: its last revision (-1: no events yet).
   `CREATE TABLE IF NOT EXISTS streams (
      stream_name text PRIMARY KEY CHECK (stream_name <> ''),
      revision bigint NOT NULL CHECK (revision >= -1)
    )`,
 ];
 
-/**
- * Creates the event store's tables when missing. Idempotent; two processes starting at once
- * queue on an advisory lock, because concurrent `CREATE TABLE IF NOT EXISTS` can still fail
- * on the catalog's unique indexes.
- */
-export async function migrateEventStore(pool: pg.Pool): Promise<void> {
-  const client = await pool.connect();
-  let broken = false;
-  try {
-    await client.query('BEGIN');
-    try {
-      await client.query('SELECT pg_advisory_xact_lock($1)', [String(MIGRATION_LOCK)]);
-      for (const sql of statements) await client.query(sql);
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => { broken = true; });
-      throw error;
-    }
-  } finally {
-    client.release(broken);
-  }
-}
+export const eventStoreTables: Migration = {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  async up(db: Kysely<any>) {
+    for (const statement of statements) await sql.raw(statement).execute(db);
+  },
+};

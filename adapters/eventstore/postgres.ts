@@ -24,7 +24,7 @@ const DEFAULT_POLL_INTERVAL_MS = 25;
 const DEFAULT_BATCH_SIZE = 500;
 
 /**
- * The event store in Postgres tables created by `migrateEventStore`. The pool belongs to the
+ * The event store in Postgres tables created by the ledger's migrations (`adapters/db/migrate.ts`). The pool belongs to the
  * caller: `close()` stops this store's subscriptions but leaves the pool open.
  *
  * Every transaction runs on one checked-out client and awaits nothing else while open: the

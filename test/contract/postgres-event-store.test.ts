@@ -1,12 +1,12 @@
 import { createPostgresEventStore } from '../../adapters/eventstore/postgres.ts';
-import { migrateEventStore } from '../../adapters/eventstore/postgres-schema.ts';
+import { migrateDatabase } from '../../adapters/db/migrate.ts';
 import { freshDatabase, testStoreKind } from '../support/database.ts';
 import { eventStoreContract } from './event-store.contract.ts';
 
 eventStoreContract(`postgres (${testStoreKind})`, async () => {
   const database = await freshDatabase();
   try {
-    await migrateEventStore(database.pool);
+    await migrateDatabase(database.db);
   } catch (error) {
     await database.close();
     throw error;

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { migrateCoreTables } from '../../adapters/db/migrate.ts';
+import { migrateDatabase } from '../../adapters/db/migrate.ts';
 import { START } from '../../domain/ports/event-store.ts';
 import type { ProjectedEvent, Projection } from '../../projections/projection.ts';
 import { applyBatch, liveTarget } from '../../src/workers/apply-batch.ts';
@@ -11,7 +11,7 @@ describe('applyBatch', function () {
   let database: TestDatabase;
   before(async () => {
     database = await freshDatabase();
-    await migrateCoreTables(database.db);
+    await migrateDatabase(database.db);
   });
   after(() => database.close());
 

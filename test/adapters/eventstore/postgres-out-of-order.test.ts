@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import pg from 'pg';
 import { START, comparePositions, type EventStore, type GlobalPosition, type NewEvent, type RecordedEvent } from '../../../domain/ports/event-store.ts';
 import { createPostgresEventStore } from '../../../adapters/eventstore/postgres.ts';
-import { migrateEventStore } from '../../../adapters/eventstore/postgres-schema.ts';
+import { migrateDatabase } from '../../../adapters/db/migrate.ts';
 import { freshDatabase, testStoreKind, type TestDatabase } from '../../support/database.ts';
 import { collect, newEvent, sleep, uniqueName, untilVisible } from '../../contract/event-store-helpers.ts';
 import { holdAppend } from './out-of-order-helpers.ts';
@@ -33,7 +33,7 @@ describe('postgres event store: global readers under out-of-order commits', func
     // and holding one open while appending elsewhere would wait for ever. Server only.
     if (testStoreKind === 'embedded') this.skip();
     database = await freshDatabase();
-    await migrateEventStore(database.pool);
+    await migrateDatabase(database.db);
     store = createPostgresEventStore(database.pool);
     appenders = new pg.Pool({ connectionString: database.url, max: 24 });
     appenders.on('error', () => {});

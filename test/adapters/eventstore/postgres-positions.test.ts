@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { START, type EventStore } from '../../../domain/ports/event-store.ts';
 import { createPostgresEventStore } from '../../../adapters/eventstore/postgres.ts';
-import { migrateEventStore } from '../../../adapters/eventstore/postgres-schema.ts';
+import { migrateDatabase } from '../../../adapters/db/migrate.ts';
 import { freshDatabase, type TestDatabase } from '../../support/database.ts';
 import { collect } from '../../contract/event-store-helpers.ts';
 
@@ -19,7 +19,7 @@ describe('postgres event store: positions across a digit boundary of transaction
 
   before(async () => {
     database = await freshDatabase();
-    await migrateEventStore(database.pool);
+    await migrateDatabase(database.db);
     store = createPostgresEventStore(database.pool);
     // Transaction 10 took global position 1, transaction 9 position 2: the log's order is
     // 9 then 10, which neither text order nor position order gives.

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import pg from 'pg';
 import type { EventStore } from '../../../domain/ports/event-store.ts';
 import { createPostgresEventStore } from '../../../adapters/eventstore/postgres.ts';
-import { migrateEventStore } from '../../../adapters/eventstore/postgres-schema.ts';
+import { migrateDatabase } from '../../../adapters/db/migrate.ts';
 import { freshDatabase, type TestDatabase } from '../../support/database.ts';
 import { collect, newEvent, rejection, sleep, uniqueName, waitUntil } from '../../contract/event-store-helpers.ts';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy.ts';
@@ -21,7 +21,7 @@ describe('postgres event store: subscription read errors', function () {
 
   before(async () => {
     database = await freshDatabase();
-    await migrateEventStore(database.pool);
+    await migrateDatabase(database.db);
     writer = createPostgresEventStore(database.pool);
   });
 

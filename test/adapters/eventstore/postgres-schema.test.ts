@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { START } from '../../../domain/ports/event-store.ts';
 import { createPostgresEventStore } from '../../../adapters/eventstore/postgres.ts';
-import { migrateEventStore } from '../../../adapters/eventstore/postgres-schema.ts';
+import { migrateDatabase } from '../../../adapters/db/migrate.ts';
 import { freshDatabase, type TestDatabase } from '../../support/database.ts';
 import { newEvent, uniqueName } from '../../contract/event-store-helpers.ts';
 
@@ -18,7 +18,7 @@ describe('postgres event store: schema and ownership', function () {
   });
 
   it('migrates a new database when several processes start at once', async () => {
-    await Promise.all(Array.from({ length: 4 }, () => migrateEventStore(database.pool)));
+    await Promise.all(Array.from({ length: 4 }, () => migrateDatabase(database.db)));
     const tables = await database.pool.query<{ table_name: string }>(
       `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_name IN ('events', 'streams') ORDER BY 1`,
     );
@@ -36,7 +36,7 @@ describe('postgres event store: schema and ownership', function () {
     const store = createPostgresEventStore(database.pool);
     const stream = uniqueName('schema-');
     await store.append(stream, [newEvent()]);
-    await migrateEventStore(database.pool);
+    await migrateDatabase(database.db);
     expect(await store.readStream(stream)).to.have.length(1);
     await store.close();
   });
