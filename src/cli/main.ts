@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { allProjections } from '../../projections/all.ts';
-import { DataDirInUseError } from '../../adapters/db/data-dir-lock.ts';
-import { ConfigError, loadConfig } from '../config.ts';
+import { OperatorError } from '../../domain/operator-error.ts';
+import { loadConfig } from '../config.ts';
 import { openLedger, type Ledger } from '../ledger.ts';
 import { createLogger } from '../logger.ts';
 import { serve } from '../serve.ts';
@@ -12,7 +12,7 @@ import { registerUnroutedCommands } from './unrouted-commands.ts';
 
 /** Errors an operator can act on are printed as one message; anything else keeps its stack. */
 function fail(error: unknown): never {
-  if (error instanceof ConfigError || error instanceof DataDirInUseError) {
+  if (error instanceof OperatorError) {
     process.stderr.write(`${error.message}\n`);
     process.exit(2);
   }
