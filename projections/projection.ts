@@ -25,6 +25,13 @@ export interface ProjectedEvent {
  */
 export interface Projection {
   readonly name: string;
+  /**
+   * The version of what its tables hold. Raise it whenever a change to its tables or handlers
+   * changes what a replay would store: the runner then rebuilds it from the log into new tables
+   * and swaps them in, never patching old ones. Until the swap, queries read the previous
+   * version's tables, so a query must treat columns added since version 1 as possibly missing.
+   */
+  readonly version: number;
   /** Streams it reads, by name prefix. */
   readonly streamPrefixes: readonly string[];
   /** Tables it owns, each with a primary key (rebuild compares and swaps them). */

@@ -1,3 +1,4 @@
+import { createAdvisoryLeases, type LeaseProvider } from '../adapters/db/advisory-lease.ts';
 import { openDatabase, type Database } from '../adapters/db/database.ts';
 import { migrateDatabase } from '../adapters/db/migrate.ts';
 import { syncPlans } from '../adapters/db/plan-repository.ts';
@@ -12,6 +13,7 @@ import { createSubscriptionQueries, type SubscriptionQueries } from '../projecti
 import type { ProjectionContext } from '../projections/projection.ts';
 import { ConfigError, type Config } from './config.ts';
 import { loadPlanCatalogue } from './plan-catalogue-file.ts';
+import { prepareLiveTables } from './workers/projection-versions.ts';
 
 /** Everything a command needs, wired once: the composition root. */
 export interface Ledger {
@@ -24,6 +26,8 @@ export interface Ledger {
   readonly subscriptions: SubscriptionQueries;
   readonly plans: PlanCatalogue;
   readonly projectionContext: ProjectionContext;
+  /** Where processes share a Postgres server: one runner (or rebuild) of a projection at a time. The embedded store has one process. */
+  readonly leases: LeaseProvider | undefined;
   close(): Promise<void>;
 }
 
@@ -57,6 +61,7 @@ export async function openLedger(config: Config, options: OpenLedgerOptions): Pr
       subscriptions: createSubscriptionQueries(database.db),
       plans,
       projectionContext: { planIdForPrice: (priceId) => (priceId ? (planByPrice.get(priceId) ?? null) : null) },
+      leases: database.kind === 'postgres' ? createAdvisoryLeases(database.pool) : undefined,
       async close() {
         await store.close();
         if (!options.database) await database.close();
@@ -76,7 +81,7 @@ export async function openLedger(config: Config, options: OpenLedgerOptions): Pr
 async function migrate(database: Database, plans: PlanCatalogue): Promise<void> {
   const run = async () => {
     await migrateDatabase(database.db);
-    for (const projection of allProjections) await projection.createTables(database.db, 'public');
+    for (const projection of allProjections) await prepareLiveTables(database.db, projection);
     await syncPlans(database.db, plans);
   };
   if (database.kind === 'embedded') return run();

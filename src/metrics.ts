@@ -8,6 +8,7 @@ export interface Metrics {
   webhook(outcome: WebhookOutcome, seconds: number): void;
   projectionApplied(projection: string, events: number): void;
   projectionFailed(projection: string): void;
+  projectionSetAside(projection: string): void;
 }
 
 export function createMetrics(): Metrics {
@@ -38,6 +39,12 @@ export function createMetrics(): Metrics {
     labelNames: ['projection'],
     registers: [registry],
   });
+  const setAside = new Counter({
+    name: 'ledger_projection_events_set_aside_total',
+    help: 'Events a projection could not apply after its retries and set aside (see `ledger projections failures`)',
+    labelNames: ['projection'],
+    registers: [registry],
+  });
   return {
     registry,
     webhook(outcome, seconds) {
@@ -46,5 +53,6 @@ export function createMetrics(): Metrics {
     },
     projectionApplied: (projection, events) => applied.inc({ projection }, events),
     projectionFailed: (projection) => failed.inc({ projection }),
+    projectionSetAside: (projection) => setAside.inc({ projection }),
   };
 }

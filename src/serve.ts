@@ -1,4 +1,3 @@
-import { createAdvisoryLeases } from '../adapters/db/advisory-lease.ts';
 import { allProjections } from '../projections/all.ts';
 import { ensureWebhookSecrets, type Config } from './config.ts';
 import { buildHttpApp } from './http/app.ts';
@@ -20,9 +19,8 @@ export async function serve(config: Config, logger: Logger): Promise<RunningServ
   const ledger = await openLedger(config, { command: 'ledger serve' });
   const metrics = createMetrics();
   const runnerOptions = {
-    hooks: { applied: metrics.projectionApplied, failed: metrics.projectionFailed },
-    // On a shared server, one instance runs each projection; the embedded store has one process.
-    leases: ledger.database.kind === 'postgres' ? createAdvisoryLeases(ledger.database.pool) : undefined,
+    hooks: { applied: metrics.projectionApplied, failed: metrics.projectionFailed, setAside: metrics.projectionSetAside },
+    leases: ledger.leases,
   };
   const workers = allProjections.map((projection) =>
     runProjection(ledger.store, ledger.database.db, liveTarget(projection, ledger.projectionContext), logger, runnerOptions),

@@ -3,6 +3,7 @@ import type { AnyDb } from './database.ts';
 import { eventStoreTables } from '../eventstore/postgres-schema.ts';
 import { tenantsAndCheckpoints } from './migrations/001-tenants-and-checkpoints.ts';
 import { plans } from './migrations/002-plans.ts';
+import { projectionVersionsAndDeadLetters } from './migrations/005-projection-versions-and-dead-letters.ts';
 
 /**
  * Every table the ledger owns (the event store's, tenants, checkpoints, plans), in one ordered
@@ -15,6 +16,7 @@ const migrations: Record<string, Migration> = {
   '001-tenants-and-checkpoints': tenantsAndCheckpoints,
   '002-plans': plans,
   '003-event-store': eventStoreTables,
+  '005-projection-versions-and-dead-letters': projectionVersionsAndDeadLetters,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

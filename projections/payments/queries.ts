@@ -8,7 +8,8 @@ export interface PaymentRecord {
   readonly amountRefundedMinor: bigint;
   readonly currency: string;
   readonly status: PaymentStatus;
-  readonly livemode: boolean;
+  /** Null while the API reads tables of a version that did not record it (see Projection.version). */
+  readonly livemode: boolean | null;
   readonly description: string | null;
   readonly paidAt: Date;
   readonly periodStart: Date | null;
@@ -24,7 +25,8 @@ export function createPaymentQueries(db: Kysely<any>) {
     async page(tenantId: string, options: { limit: number; startingAfter?: string | undefined }): Promise<{ payments: PaymentRecord[]; hasMore: boolean } | { cursorNotFound: true }> {
       let query = db
         .selectFrom('payments')
-        .select(['id', 'stripe_invoice_id', 'amount_minor', 'amount_refunded_minor', 'currency', 'status', 'livemode', 'description', 'paid_at', 'period_start', 'period_end', 'receipt_url'])
+        // Every column, so that the tables of an older version (missing newer columns) still answer.
+        .selectAll()
         .where('tenant_id', '=', tenantId);
       if (options.startingAfter) {
         const cursor = await db
@@ -48,7 +50,7 @@ export function createPaymentQueries(db: Kysely<any>) {
           amountRefundedMinor: r.amount_refunded_minor,
           currency: r.currency,
           status: r.status,
-          livemode: r.livemode,
+          livemode: r.livemode ?? null,
           description: r.description,
           paidAt: r.paid_at,
           periodStart: r.period_start,

@@ -13,6 +13,7 @@ import type { ParkedEventRow, StripeObjectLinkRow } from './rows.ts';
  */
 export const routingProjection: Projection = {
   name: 'routing',
+  version: 1,
   streamPrefixes: [TENANT_STREAM_PREFIX, UNROUTED_STREAM],
   tables: ['stripe_object_links', 'parked_events'],
   // Every event may park, link or mark a parked one done.

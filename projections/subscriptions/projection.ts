@@ -8,6 +8,7 @@ import type { SubscriptionRow } from './row.ts';
 
 export const subscriptionsProjection: Projection = {
   name: 'subscriptions',
+  version: 1,
   streamPrefixes: [TENANT_STREAM_PREFIX],
   tables: ['subscriptions'],
   eventTypes: new Set(SUBSCRIPTION_EVENT_TYPES),

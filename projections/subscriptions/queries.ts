@@ -14,7 +14,8 @@ export interface SubscriptionRecord {
   readonly cancelAtPeriodEnd: boolean;
   readonly cancelDate: Date | null;
   readonly trialEnd: Date | null;
-  readonly livemode: boolean;
+  /** Null while the API reads tables of a version that did not record it (see Projection.version). */
+  readonly livemode: boolean | null;
 }
 
 /** Reads of the subscriptions read model behind the billing API; every one is scoped to a tenant. */
@@ -31,10 +32,9 @@ export function createSubscriptionQueries(db: Kysely<any>) {
         // Plans are resolved when read, so a catalogue change shows at once.
         .leftJoin('plans as p', 'p.stripe_price_id', 's.stripe_price_id')
         .leftJoin('plans as pending', 'pending.stripe_price_id', 's.pending_stripe_price_id')
-        .select([
-          's.id', 's.status', 'p.id as plan_id', 'p.name as plan_name', 'p.billing_cycle', 'pending.id as pending_plan_id', 's.stripe_subscription_id',
-          's.stripe_price_id', 's.current_period_start', 's.current_period_end', 's.cancel_at_period_end', 's.cancel_date', 's.trial_end', 's.livemode',
-        ])
+        // Every column of the row, so that the tables of an older version (missing newer columns) still answer.
+        .selectAll('s')
+        .select(['p.id as catalogue_plan_id', 'p.name as catalogue_plan_name', 'p.billing_cycle as catalogue_billing_cycle', 'pending.id as catalogue_pending_plan_id'])
         .where('s.tenant_id', '=', tenantId)
         .orderBy((eb) => eb.case().when('s.status', 'in', ['canceled', 'incomplete_expired']).then(1).else(0).end())
         .orderBy('s.created', 'desc')
@@ -44,10 +44,10 @@ export function createSubscriptionQueries(db: Kysely<any>) {
       return {
         id: row.id,
         status: row.status,
-        planId: row.plan_id,
-        planName: row.plan_name,
-        billingCycle: row.billing_cycle,
-        pendingPlanId: row.pending_plan_id,
+        planId: row.catalogue_plan_id,
+        planName: row.catalogue_plan_name,
+        billingCycle: row.catalogue_billing_cycle,
+        pendingPlanId: row.catalogue_pending_plan_id,
         stripeSubscriptionId: row.stripe_subscription_id,
         stripePriceId: row.stripe_price_id,
         currentPeriodStart: row.current_period_start,
@@ -55,7 +55,7 @@ export function createSubscriptionQueries(db: Kysely<any>) {
         cancelAtPeriodEnd: row.cancel_at_period_end,
         cancelDate: row.cancel_date,
         trialEnd: row.trial_end,
-        livemode: row.livemode,
+        livemode: row.livemode ?? null,
       };
     },
   };

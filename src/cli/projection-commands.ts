@@ -2,7 +2,11 @@ import type { Command } from 'commander';
 import { allProjections, projectionByName } from '../../projections/all.ts';
 import { comparePositions, START, type EventStore, type GlobalPosition } from '../../domain/ports/event-store.ts';
 import type { Ledger } from '../ledger.ts';
+import { liveTarget } from '../workers/apply-batch.ts';
 import { readCheckpoint } from '../workers/checkpoints.ts';
+import { countOpenDeadLetters, listDeadLetters } from '../workers/dead-letters.ts';
+import { liveVersion } from '../workers/projection-versions.ts';
+import { retryDeadLetters } from '../workers/retry-dead-letters.ts';
 import { rebuildProjection } from '../workers/rebuild.ts';
 import { printJsonLine } from './output.ts';
 
@@ -26,17 +30,22 @@ export function registerProjectionCommands(program: Command, withLedger: (run: (
 
   projections
     .command('status')
-    .description('position and lag of each projection (one JSON line each)')
+    .description('position, lag, version and set-aside events of each projection (one JSON line each)')
     .action(() =>
       withLedger(async (ledger) => {
+        const db = ledger.database.db;
+        const deadLetters = await countOpenDeadLetters(db);
         for (const projection of allProjections) {
-          const checkpoint = await readCheckpoint(ledger.database.db, projection.name);
+          const checkpoint = await readCheckpoint(db, projection.name);
+          const version = await liveVersion(db, projection);
           const lag = await countAfter(ledger.store, checkpoint.position, projection.streamPrefixes);
           printJsonLine({
             projection: projection.name,
             position: comparePositions(checkpoint.position, START) === 0 ? null : checkpoint.position,
             eventsApplied: checkpoint.eventsApplied,
             lag: lag >= LAG_COUNT_LIMIT ? `>=${LAG_COUNT_LIMIT}` : lag,
+            version: { tables: version.builtBy, code: version.current, outdated: version.outdated },
+            setAside: deadLetters.get(projection.name) ?? 0,
             updatedAt: checkpoint.updatedAt,
             lastError: checkpoint.lastError,
           });
@@ -46,18 +55,22 @@ export function registerProjectionCommands(program: Command, withLedger: (run: (
 
   projections
     .command('rebuild [name]')
-    .description('replay the log into fresh tables, swap them in, and report whether they equal the live ones')
+    .description('replay the log into fresh tables, swap them in, and report whether they equal the live ones (exit 3 if they differed, 4 if events were set aside)')
     .action((name: string | undefined) =>
       withLedger(async (ledger) => {
         const selected = name ? [projectionByName(name)] : allProjections;
-        let failed = false;
+        let drifted = false;
+        let setAside = false;
         for (const projection of selected) {
           let lastShown = 0;
-          const report = await rebuildProjection(ledger.store, ledger.database.db, projection, ledger.projectionContext, (phase, applied) => {
-            if (applied - lastShown >= 1000 || applied < lastShown) {
-              lastShown = applied;
-              process.stderr.write(`${projection.name}: ${phase === 'live' ? 'bringing live tables to the head' : 'replayed'} ${applied} events\n`);
-            }
+          const report = await rebuildProjection(ledger.store, ledger.database.db, projection, ledger.projectionContext, {
+            leases: ledger.leases,
+            onProgress: (phase, applied) => {
+              if (applied - lastShown >= 1000 || applied < lastShown) {
+                lastShown = applied;
+                process.stderr.write(`${projection.name}: ${phase === 'live' ? 'bringing live tables to the head' : 'replayed'} ${applied} events\n`);
+              }
+            },
           });
           printJsonLine({
             ...report,
@@ -65,10 +78,38 @@ export function registerProjectionCommands(program: Command, withLedger: (run: (
             eventsPerSecond: report.seconds > 0 ? Math.round(report.eventsApplied / report.seconds) : null,
             peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
           });
-          if (!report.equal) failed = true;
+          if (report.equal === false) drifted = true;
+          if (report.setAside.length) setAside = true;
         }
-        // Tables differing from a replay mean the live ones had drifted: worth a non-zero exit.
-        if (failed) process.exitCode = 3;
+        // Tables differing from a replay mean the live ones had drifted; set-aside events need a look.
+        if (drifted) process.exitCode = 3;
+        else if (setAside) process.exitCode = 4;
+      }),
+    );
+
+  projections
+    .command('failures [name]')
+    .description('events set aside because a projection could not apply them (one JSON line each, oldest first)')
+    .option('--all', 'include those a retry has since applied')
+    .action((name: string | undefined, options: { all?: boolean }) =>
+      withLedger(async (ledger) => {
+        const projection = name === undefined ? undefined : projectionByName(name).name;
+        for (const letter of await listDeadLetters(ledger.database.db, { projection, includeResolved: options.all === true })) {
+          const { id: _id, ...shown } = letter;
+          printJsonLine(shown);
+        }
+      }),
+    );
+
+  projections
+    .command('retry <name>')
+    .description("apply a projection's set-aside events again (after fixing what made them fail); prints one JSON line each")
+    .action((name: string) =>
+      withLedger(async (ledger) => {
+        const target = liveTarget(projectionByName(name), ledger.projectionContext);
+        const outcomes = await retryDeadLetters(ledger.store, ledger.database.db, target);
+        for (const outcome of outcomes) printJsonLine(outcome);
+        if (outcomes.some((outcome) => !outcome.resolved)) process.exitCode = 4;
       }),
     );
 }

@@ -41,16 +41,30 @@ export async function applyBatch(
   if (!last) return;
   const projected = eventsFor(target.projection, events);
   await db.transaction().execute(async (trx) => {
-    await ensureCheckpointRow(trx, target.checkpointName);
-    const current = await readCheckpoint(trx, target.checkpointName, { forUpdate: true });
-    if (comparePositions(current.position, readAfter) !== 0) {
-      throw new CheckpointMovedError(`checkpoint ${target.checkpointName} moved while a batch was read`);
-    }
-    await sql`select set_config('search_path', ${`${target.schema}, public`}, true)`.execute(trx);
-    if (projected.length) await target.projection.applyBatch(trx, projected, target.context);
-    await sql`select set_config('search_path', 'public', true)`.execute(trx);
+    await lockCheckpointAt(trx, target, readAfter);
+    await applyEvents(trx, target, projected);
     await advanceCheckpoint(trx, target.checkpointName, last.position, events.length);
   });
+}
+
+/**
+ * Locks the target's checkpoint row and checks it is still at `readAfter`: a second runner on the
+ * same projection makes this one fail instead of applying events twice.
+ */
+export async function lockCheckpointAt(trx: ProjectionDb, target: ProjectionTarget, readAfter: GlobalPosition): Promise<void> {
+  await ensureCheckpointRow(trx, target.checkpointName);
+  const current = await readCheckpoint(trx, target.checkpointName, { forUpdate: true });
+  if (comparePositions(current.position, readAfter) !== 0) {
+    throw new CheckpointMovedError(`checkpoint ${target.checkpointName} moved while a batch was read`);
+  }
+}
+
+/** Hands parsed events to the projection, its unqualified tables resolving to the target's schema. */
+export async function applyEvents(trx: ProjectionDb, target: ProjectionTarget, projected: readonly ProjectedEvent[]): Promise<void> {
+  if (!projected.length) return;
+  await sql`select set_config('search_path', ${`${target.schema}, public`}, true)`.execute(trx);
+  await target.projection.applyBatch(trx, projected, target.context);
+  await sql`select set_config('search_path', 'public', true)`.execute(trx);
 }
 
 /**
@@ -58,7 +72,7 @@ export async function applyBatch(
  * what they would cost. A type the catalogue does not know still fails the batch (in
  * parseDomainEvent), since it means the log holds events this version cannot read.
  */
-function eventsFor(projection: Projection, events: readonly RecordedEvent[]): ProjectedEvent[] {
+export function eventsFor(projection: Projection, events: readonly RecordedEvent[]): ProjectedEvent[] {
   const projected: ProjectedEvent[] = [];
   for (const recorded of events) {
     if (isDomainEventType(recorded.type) && !projection.eventTypes.has(recorded.type)) continue;

@@ -1,46 +1,16 @@
-import type { EventStore, GlobalPosition } from '../../domain/ports/event-store.ts';
-import { comparePositions } from '../../domain/ports/event-store.ts';
-import type { ProjectionDb } from '../../projections/projection.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { LeaseProvider } from '../../adapters/db/advisory-lease.ts';
+import type { EventStore, RecordedEvent } from '../../domain/ports/event-store.ts';
+import type { ProjectionDb } from '../../projections/projection.ts';
+import { describeError } from '../describe-error.ts';
 import type { Logger } from '../logger.ts';
-import { applyBatch, CheckpointMovedError, type ProjectionTarget } from './apply-batch.ts';
+import { CheckpointMovedError, type ProjectionTarget } from './apply-batch.ts';
 import { readCheckpoint, recordCheckpointError } from './checkpoints.ts';
+import { liveVersion } from './projection-versions.ts';
+import { rebuildProjection } from './rebuild.ts';
+import { applyOrSetAside, DEFAULT_SET_ASIDE_POLICY } from './set-aside.ts';
 
 const BATCH_SIZE = 500;
-
-/**
- * Reads and applies batches until the projection has seen everything visible now (or `until`).
- * Returns the number of events applied.
- */
-export async function catchUp(
-  store: EventStore,
-  db: ProjectionDb,
-  target: ProjectionTarget,
-  options: { until?: GlobalPosition; batchSize?: number; onProgress?: (applied: number) => void } = {},
-): Promise<number> {
-  let applied = 0;
-  for (;;) {
-    const { position } = await readCheckpoint(db, target.checkpointName);
-    let events = await store.readAll({
-      after: position,
-      streamPrefixes: target.projection.streamPrefixes,
-      limit: options.batchSize ?? BATCH_SIZE,
-    });
-    const until = options.until;
-    if (until) events = events.filter((e) => comparePositions(e.position, until) <= 0);
-    if (!events.length) return applied;
-    try {
-      await applyBatch(db, target, position, events);
-    } catch (error) {
-      // A live runner (say, `serve` beside a rebuild) applied these first: read on from there.
-      if (error instanceof CheckpointMovedError) continue;
-      throw error;
-    }
-    applied += events.length;
-    options.onProgress?.(applied);
-  }
-}
 
 export interface RunningProjection {
   stop(): Promise<void>;
@@ -49,6 +19,7 @@ export interface RunningProjection {
 export interface RunnerHooks {
   applied?(projection: string, events: number): void;
   failed?(projection: string): void;
+  setAside?(projection: string): void;
 }
 
 export interface RunnerOptions {
@@ -57,7 +28,9 @@ export interface RunnerOptions {
    * Where several instances share one database, only the lease holder runs the projection; the
    * others wait to take over. Without it (the embedded store has one process) it always runs.
    */
-  readonly leases?: LeaseProvider;
+  readonly leases?: LeaseProvider | undefined;
+  /** Tries per event before it is set aside (default 3). */
+  readonly attempts?: number;
 }
 
 class LeaseLostError extends Error {
@@ -65,14 +38,40 @@ class LeaseLostError extends Error {
 }
 
 /**
- * Follows the log for one projection until stopped. A failing batch is logged, recorded on the
- * checkpoint row (visible in `projections status`) and retried from the checkpoint with backoff.
+ * Follows the log for one projection until stopped. Holding the lease, it first rebuilds the
+ * projection if its tables were built by another version, then applies batches as they come. An
+ * event that fails after its retries is set aside (logged at error, counted, listed by
+ * `projections failures`) and the projection moves on. A failure that does not lie in the
+ * events (the database away) is logged, recorded on the checkpoint row and waited out with
+ * backoff, resuming from the checkpoint.
  */
 export function runProjection(store: EventStore, db: ProjectionDb, target: ProjectionTarget, logger: Logger, options: RunnerOptions = {}): RunningProjection {
   const { hooks = {}, leases } = options;
+  const name = target.projection.name;
   const stopping = new AbortController();
   let current: { stop(): Promise<void> } | undefined;
-  const log = logger.child({ projection: target.projection.name });
+  const log = logger.child({ projection: name });
+  const policy = {
+    ...DEFAULT_SET_ASIDE_POLICY,
+    attempts: options.attempts ?? DEFAULT_SET_ASIDE_POLICY.attempts,
+    signal: stopping.signal,
+    onSetAside(event: RecordedEvent, error: unknown) {
+      hooks.setAside?.(name);
+      const { message, code } = describeError(error);
+      log.error(
+        { eventId: event.id, stream: event.streamName, revision: event.revision, eventType: event.type, error: message, errorCode: code },
+        'event set aside: it failed after every retry; the projection goes on without it (see `ledger projections failures`)',
+      );
+    },
+  };
+
+  const upgradeIfOutdated = async () => {
+    const version = await liveVersion(db, target.projection);
+    if (!version.outdated) return;
+    log.warn({ builtBy: version.builtBy, version: version.current }, 'tables built by another version: rebuilding them from the log; the API reads the old ones until the swap');
+    const report = await rebuildProjection(store, db, target.projection, target.context, { setAside: policy, leases, signal: stopping.signal });
+    log.info({ eventsApplied: report.eventsApplied, seconds: Number(report.seconds.toFixed(3)), setAside: report.setAside.length }, 'rebuilt tables swapped in');
+  };
 
   const loop = async () => {
     let failures = 0;
@@ -82,17 +81,19 @@ export function runProjection(store: EventStore, db: ProjectionDb, target: Proje
         await lease?.release();
         break;
       }
+      if (lease) log.info('took the lease: this instance runs the projection');
       try {
+        await upgradeIfOutdated();
         let readAfter = (await readCheckpoint(db, target.checkpointName)).position;
         const subscription = store.subscribe({
           after: readAfter,
           streamPrefixes: target.projection.streamPrefixes,
           batchSize: BATCH_SIZE,
           onBatch: async (events) => {
-            await applyBatch(db, target, readAfter, events);
+            const setAside = await applyOrSetAside(db, target, readAfter, events, policy);
             readAfter = events.at(-1)!.position;
             failures = 0;
-            hooks.applied?.(target.projection.name, events.length);
+            hooks.applied?.(name, events.length - setAside.length);
           },
         });
         current = subscription;
@@ -105,17 +106,20 @@ export function runProjection(store: EventStore, db: ProjectionDb, target: Proje
         if (error instanceof CheckpointMovedError) {
           log.warn('another runner advanced this projection; resuming from its checkpoint');
         } else if (error instanceof LeaseLostError) {
-          log.warn('lost the lease on this projection; taking it again before going on');
+          log.warn('lost the lease (its connection failed); taking it again before going on');
         } else {
           failures++;
-          hooks.failed?.(target.projection.name);
-          log.error({ err: error, failures }, 'projection batch failed; retrying from the checkpoint');
+          hooks.failed?.(name);
+          log.error({ err: error, failures }, 'projection failed; retrying from the checkpoint');
           await recordCheckpointError(db, target.checkpointName, error).catch(() => {});
         }
         const delay = Math.min(30_000, 200 * 2 ** Math.min(failures, 8)) * (0.5 + Math.random() / 2);
         await sleep(delay, undefined, { signal: stopping.signal }).catch(() => {});
       } finally {
-        await lease?.release();
+        if (lease) {
+          await lease.release();
+          log.info('released the lease');
+        }
       }
     }
   };

@@ -20,6 +20,7 @@ describe('applyBatch', function () {
     const seen: ProjectedEvent[] = [];
     const projection: Projection = {
       name,
+      version: 1,
       streamPrefixes: ['tenant-'],
       tables: [],
       eventTypes: new Set(['InvoicePaid']),
