@@ -32,8 +32,12 @@ export interface TestLedger {
 }
 
 /** The ledger wired as `serve` wires it, on a fresh database, driven in-process. */
-export async function startTestLedger(env: NodeJS.ProcessEnv = {}): Promise<TestLedger> {
+export async function startTestLedger(
+  env: NodeJS.ProcessEnv = {},
+  options: { /** Runs on the fresh database before the ledger opens it (e.g. loads an older release's data). */ prepare?: (database: TestDatabase) => Promise<unknown> } = {},
+): Promise<TestLedger> {
   const database = await freshDatabase();
+  await options.prepare?.(database);
   const config = loadConfig({
     NODE_ENV: 'test',
     DATA_DIR: mkdtempSync(join(tmpdir(), 'ledger-test-')),
