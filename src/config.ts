@@ -32,6 +32,8 @@ const envSchema = z.object({
   STRIPE_API_BASE: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/ }).default('https://api.stripe.com')),
   PLAN_CATALOG_FILE: optionalString(z.string()),
   LOG_LEVEL: z.preprocess(emptyAsUndefined, z.enum(LOG_LEVELS).default('info')),
+  PROJECTION_RETRY_ATTEMPTS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(100).default(3)),
+  PROJECTION_STALL_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(86_400).default(60)),
 });
 
 export interface Config {
@@ -47,6 +49,10 @@ export interface Config {
   readonly stripeApiBase: string;
   readonly planCatalogFile: string;
   readonly logLevel: (typeof LOG_LEVELS)[number];
+  /** Tries a projection gives an event before setting it aside. */
+  readonly projectionRetryAttempts: number;
+  /** How long a projection may stand still with events waiting before /readyz and the log call it stalled. */
+  readonly projectionStallSeconds: number;
 }
 
 export class ConfigError extends OperatorError {
@@ -82,6 +88,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     stripeApiBase: e.STRIPE_API_BASE,
     planCatalogFile,
     logLevel: e.LOG_LEVEL,
+    projectionRetryAttempts: e.PROJECTION_RETRY_ATTEMPTS,
+    projectionStallSeconds: e.PROJECTION_STALL_SECONDS,
   };
 }
 

@@ -13,6 +13,7 @@ import { createSubscriptionQueries, type SubscriptionQueries } from '../projecti
 import type { ProjectionContext } from '../projections/projection.ts';
 import { ConfigError, type Config } from './config.ts';
 import { loadPlanCatalogue } from './plan-catalogue-file.ts';
+import type { LogDiagnostics } from './workers/projection-monitor.ts';
 import { prepareLiveTables } from './workers/projection-versions.ts';
 
 /** Everything a command needs, wired once: the composition root. */
@@ -28,6 +29,8 @@ export interface Ledger {
   readonly projectionContext: ProjectionContext;
   /** Where processes share a Postgres server: one runner (or rebuild) of a projection at a time. The embedded store has one process. */
   readonly leases: LeaseProvider | undefined;
+  /** What the log's store says about events not yet visible to readers, for monitoring. */
+  readonly diagnostics: LogDiagnostics | undefined;
   close(): Promise<void>;
 }
 
@@ -62,6 +65,7 @@ export async function openLedger(config: Config, options: OpenLedgerOptions): Pr
       plans,
       projectionContext: { planIdForPrice: (priceId) => (priceId ? (planByPrice.get(priceId) ?? null) : null) },
       leases: database.kind === 'postgres' ? createAdvisoryLeases(database.pool) : undefined,
+      diagnostics: undefined,
       async close() {
         await store.close();
         if (!options.database) await database.close();

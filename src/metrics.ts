@@ -1,4 +1,5 @@
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { MonitorSnapshot } from './workers/projection-monitor.ts';
 
 export type WebhookOutcome = 'appended' | 'parked' | 'duplicate' | 'failed' | 'invalid_signature' | 'invalid_payload';
 
@@ -9,6 +10,8 @@ export interface Metrics {
   projectionApplied(projection: string, events: number): void;
   projectionFailed(projection: string): void;
   projectionSetAside(projection: string): void;
+  /** The projection monitor's latest sample, as gauges. */
+  observeProjections(snapshot: MonitorSnapshot): void;
 }
 
 export function createMetrics(): Metrics {
@@ -45,8 +48,32 @@ export function createMetrics(): Metrics {
     labelNames: ['projection'],
     registers: [registry],
   });
+  const gauge = (name: string, help: string, labelNames: string[] = ['projection']) => new Gauge({ name, help, labelNames, registers: [registry] });
+  const lagEvents = gauge('ledger_projection_lag_events', 'Visible events each projection has still to apply (capped at 100,000)');
+  const lagSeconds = gauge('ledger_projection_lag_seconds', 'Age of the oldest visible event each projection has not applied yet');
+  const notYetVisible = gauge('ledger_projection_not_yet_visible_events', 'Committed events in its streams that global readers cannot see yet');
+  const setAsideNow = gauge('ledger_projection_set_aside_events', 'Events each projection has set aside and not yet applied by a retry');
+  const stalled = gauge('ledger_projection_stalled', '1 while a projection has not moved for PROJECTION_STALL_SECONDS with events waiting');
+  const outdated = gauge('ledger_projection_outdated', '1 while a projection is being rebuilt for a new version');
+  const logPending = gauge('ledger_log_not_yet_visible_events', 'Committed events global readers cannot see yet, held back by an older open transaction on the server', []);
+  const holderAge = gauge('ledger_log_horizon_holder_age_seconds', 'Age of the oldest open transaction on the server, which every global reader waits for (0: none)', []);
   return {
     registry,
+    observeProjections(snapshot) {
+      for (const p of snapshot.projections) {
+        const labels = { projection: p.projection };
+        lagEvents.set(labels, p.behindEvents);
+        lagSeconds.set(labels, p.behindSeconds);
+        notYetVisible.set(labels, p.notYetVisible);
+        setAsideNow.set(labels, p.setAside);
+        stalled.set(labels, p.stalled ? 1 : 0);
+        outdated.set(labels, p.outdated ? 1 : 0);
+      }
+      if (snapshot.log) {
+        logPending.set(snapshot.log.notYetVisible);
+        holderAge.set(snapshot.log.holder?.ageSeconds ?? 0);
+      }
+    },
     webhook(outcome, seconds) {
       webhooks.inc({ outcome });
       webhookSeconds.observe({ outcome }, seconds);

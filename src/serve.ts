@@ -6,6 +6,7 @@ import type { Logger } from './logger.ts';
 import { createMetrics } from './metrics.ts';
 import { liveTarget } from './workers/apply-batch.ts';
 import { runProjection } from './workers/projection-runner.ts';
+import { startProjectionMonitor } from './workers/projection-monitor.ts';
 import { runRerouter } from './workers/rerouter.ts';
 
 export interface RunningServer {
@@ -21,15 +22,26 @@ export async function serve(config: Config, logger: Logger): Promise<RunningServ
   const runnerOptions = {
     hooks: { applied: metrics.projectionApplied, failed: metrics.projectionFailed, setAside: metrics.projectionSetAside },
     leases: ledger.leases,
+    attempts: config.projectionRetryAttempts,
   };
   const workers = allProjections.map((projection) =>
     runProjection(ledger.store, ledger.database.db, liveTarget(projection, ledger.projectionContext), logger, runnerOptions),
   );
   const rerouter = runRerouter(ledger.store, ledger.routing, logger);
-  const app = buildHttpApp(ledger, { logger, metrics, webhookSecrets: secrets });
+  const monitor = startProjectionMonitor({
+    store: ledger.store,
+    db: ledger.database.db,
+    diagnostics: ledger.diagnostics,
+    projections: allProjections,
+    stallSeconds: config.projectionStallSeconds,
+    logger,
+    onSample: metrics.observeProjections,
+  });
+  const app = buildHttpApp(ledger, { logger, metrics, webhookSecrets: secrets, monitor });
   const stopAll = async () => {
     await app.close();
     await rerouter.stop();
+    await monitor.stop();
     await Promise.all(workers.map((w) => w.stop()));
     await ledger.close();
   };

@@ -2,12 +2,21 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import type { Ledger } from '../ledger.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
+import type { MonitorSnapshot } from '../workers/projection-monitor.ts';
 import { registerBillingApi } from './billing-api.ts';
 import { installErrorHandlers } from './errors.ts';
 import { registerHealthRoutes } from './health.ts';
 import { registerWebhookRoutes } from './webhooks.ts';
 
-export function buildHttpApp(ledger: Ledger, options: { logger: Logger; metrics: Metrics; webhookSecrets: readonly string[] }): FastifyInstance {
+export interface HttpAppOptions {
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly webhookSecrets: readonly string[];
+  /** The projection monitor, whose latest sample /readyz reports. */
+  readonly monitor?: { latest(): MonitorSnapshot | null };
+}
+
+export function buildHttpApp(ledger: Ledger, options: HttpAppOptions): FastifyInstance {
   const app: FastifyInstance = Fastify({
     loggerInstance: options.logger as FastifyBaseLogger,
     // The webhook route logs its own line per delivery, with what an operator needs.
@@ -15,7 +24,7 @@ export function buildHttpApp(ledger: Ledger, options: { logger: Logger; metrics:
     bodyLimit: 64 * 1024,
   });
   installErrorHandlers(app);
-  registerHealthRoutes(app, { store: ledger.store, db: ledger.database.db, metrics: options.metrics });
+  registerHealthRoutes(app, { store: ledger.store, db: ledger.database.db, metrics: options.metrics, monitor: options.monitor });
   registerWebhookRoutes(app, {
     store: ledger.store,
     tenantExists: (id) => ledger.tenants.exists(id),

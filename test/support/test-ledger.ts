@@ -1,17 +1,16 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { signStripePayload } from '../../adapters/stripe/webhook-signature.ts';
 import { loadConfig } from '../../src/config.ts';
 import { buildHttpApp } from '../../src/http/app.ts';
 import { openLedger, type Ledger } from '../../src/ledger.ts';
-import { createLogger } from '../../src/logger.ts';
 import { createMetrics } from '../../src/metrics.ts';
 import { catchUpLive } from '../../src/workers/live-projections.ts';
 import { rerouteParkedEvents } from '../../src/workers/rerouter.ts';
 import { freshDatabase, type TestDatabase } from './database.ts';
+import { capturingLogger } from './log-capture.ts';
 
 export const TEST_WEBHOOK_SECRET = 'whsec_test_secret_for_the_ledger_suite';
 
@@ -45,14 +44,7 @@ export async function startTestLedger(
     LOG_LEVEL: 'info',
     ...env,
   });
-  const logs: Record<string, unknown>[] = [];
-  const sink = new Writable({
-    write(chunk, _encoding, done) {
-      for (const line of String(chunk).split('\n')) if (line.trim()) logs.push(JSON.parse(line));
-      done();
-    },
-  });
-  const logger = createLogger(config.logLevel, sink);
+  const { logger, lines: logs } = capturingLogger(config.logLevel);
   const ledger = await openLedger(config, { command: 'test', database });
   const app = buildHttpApp(ledger, { logger, metrics: createMetrics(), webhookSecrets: config.webhookSecrets });
   await app.ready();

@@ -1,10 +1,8 @@
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
-import { Writable } from 'node:stream';
 import type { Json } from '../../domain/ports/event-store.ts';
 import { projectionByName } from '../../projections/all.ts';
 import type { Projection } from '../../projections/projection.ts';
-import { createLogger } from '../../src/logger.ts';
 import { liveTarget } from '../../src/workers/apply-batch.ts';
 import { listDeadLetters } from '../../src/workers/dead-letters.ts';
 import { runProjection } from '../../src/workers/projection-runner.ts';
@@ -12,21 +10,10 @@ import { rebuildProjection } from '../../src/workers/rebuild.ts';
 import { retryDeadLetters } from '../../src/workers/retry-dead-letters.ts';
 import { invoicePaid } from '../support/domain-events.ts';
 import { paidInvoiceEvent } from '../support/invoice-events.ts';
+import { capturingLogger } from '../support/log-capture.ts';
 import { startTestLedger, type TestLedger } from '../support/test-ledger.ts';
 
 const T0 = 1_767_225_600;
-
-/** Log lines, parsed, as a runner writes them. */
-function capturingLogger() {
-  const lines: Record<string, unknown>[] = [];
-  const sink = new Writable({
-    write(chunk, _encoding, done) {
-      for (const line of String(chunk).split('\n')) if (line.trim()) lines.push(JSON.parse(line));
-      done();
-    },
-  });
-  return { logger: createLogger('info', sink), lines };
-}
 
 async function until(condition: () => Promise<boolean>, what: string, ms = 20_000): Promise<void> {
   const deadline = Date.now() + ms;

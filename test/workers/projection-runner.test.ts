@@ -9,6 +9,7 @@ import { rebuildProjection } from '../../src/workers/rebuild.ts';
 import { fixtureEvent } from '../support/stripe-fixtures.ts';
 import { paidInvoiceEvent } from '../support/invoice-events.ts';
 import { testStoreKind } from '../support/database.ts';
+import { capturingLogger } from '../support/log-capture.ts';
 import { startTestLedger, type TestLedger } from '../support/test-ledger.ts';
 
 const T0 = 1_767_225_600;
@@ -54,7 +55,7 @@ describe('projection runner and rebuild', function () {
     const target = liveTarget(routing, t.ledger.projectionContext);
     const leases = createAdvisoryLeases(t.database.pool, { retryMs: 50 });
     const appliedBy = { a: 0, b: 0 };
-    const logger = pino({ level: 'silent' });
+    const { logger, lines } = capturingLogger();
     const a = runProjection(t.ledger.store, t.ledger.database.db, target, logger, { leases, hooks: { applied: (_p, n) => (appliedBy.a += n) } });
     await new Promise((r) => setTimeout(r, 200)); // a takes the lease first
     const b = runProjection(t.ledger.store, t.ledger.database.db, target, logger, { leases, hooks: { applied: (_p, n) => (appliedBy.b += n) } });
@@ -73,6 +74,9 @@ describe('projection runner and rebuild', function () {
       await a.stop();
       await deliverAndWait('evt_lease_2');
       expect(appliedBy.b).to.be.greaterThan(0);
+      // Hand-overs are in the log: a took it, let it go, b took it.
+      const handovers = lines.filter((l) => l.projection === 'routing' && /lease/.test(String(l.msg))).map((l) => l.msg);
+      expect(handovers).to.deep.equal(['took the lease: this instance runs the projection', 'released the lease', 'took the lease: this instance runs the projection']);
     } finally {
       await a.stop();
       await b.stop();
