@@ -12,12 +12,17 @@ export async function appendWithinTransaction(
   events: readonly NewEvent[],
   expected: ExpectedRevision,
 ): Promise<AppendResult & { written: boolean }> {
-  // Appends to one stream queue on its row; the row is created on first use. After the lock
-  // is granted, the statements below take fresh snapshots (READ COMMITTED) and so see what
-  // the previous holder committed.
-  await client.query('INSERT INTO streams (stream_name, revision) VALUES ($1, -1) ON CONFLICT (stream_name) DO NOTHING', [stream]);
-  const locked = await client.query<{ revision: bigint }>('SELECT revision FROM streams WHERE stream_name = $1 FOR UPDATE', [stream]);
-  const current = locked.rows[0]!.revision;
+  // The stream's lock comes first, before any statement that writes (DESIGN, "Global order in
+  // Postgres", consequence 1). A transaction gets its id from its first write, and the global
+  // log is ordered by that id: an append that wrote anything (say, created the stream's row)
+  // before queueing for the lock would carry an id older than the appends ahead of it in the
+  // queue, and readers of the global log would see this stream's revision 11 before its 10.
+  // An advisory lock assigns no id, so ids follow the order in which appends hold the lock.
+  // It is released at commit, after the commit is visible; the statements below take fresh
+  // snapshots (READ COMMITTED) and so see what the previous holder wrote.
+  await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [stream]);
+  const row = await client.query<{ revision: bigint }>('SELECT revision FROM streams WHERE stream_name = $1', [stream]);
+  const current = row.rows[0]?.revision ?? -1n;
 
   const held = await client.query<{ event_id: string }>(
     'SELECT event_id::text FROM events WHERE stream_name = $1 AND event_id = ANY($2::uuid[])',
@@ -39,7 +44,9 @@ export async function appendWithinTransaction(
   if (fresh.length === 0 && events.length > 0) return { nextRevision: current, appended: [], duplicates, written: false };
 
   const conflict =
-    (expected === 'no_stream' && current !== -1n) || (typeof expected === 'bigint' && current !== expected);
+    (expected === 'no_stream' && current !== -1n) ||
+    (expected === 'stream_exists' && current === -1n) ||
+    (typeof expected === 'bigint' && current !== expected);
   if (conflict) throw new WrongExpectedRevisionError(stream, expected, current);
   if (fresh.length === 0) return { nextRevision: current, appended: [], duplicates, written: false };
 
@@ -54,6 +61,9 @@ export async function appendWithinTransaction(
     [stream, String(current), JSON.stringify(payload)],
   );
   const nextRevision = current + BigInt(fresh.length);
-  await client.query('UPDATE streams SET revision = $2 WHERE stream_name = $1', [stream, String(nextRevision)]);
+  await client.query(
+    'INSERT INTO streams (stream_name, revision) VALUES ($1, $2) ON CONFLICT (stream_name) DO UPDATE SET revision = EXCLUDED.revision',
+    [stream, String(nextRevision)],
+  );
   return { nextRevision, appended: fresh.map((event) => event.id), duplicates, written: true };
 }

@@ -8,9 +8,10 @@ export type Json = null | boolean | number | string | Json[] | { [key: string]: 
 
 /**
  * `any` appends regardless of the stream's state, `no_stream` only to a stream that has no
- * events yet, a bigint only when the stream's last revision is exactly that (revisions start at 0).
+ * events yet, `stream_exists` only to one that has, a bigint only when the stream's last
+ * revision is exactly that (revisions start at 0).
  */
-export type ExpectedRevision = 'any' | 'no_stream' | bigint;
+export type ExpectedRevision = 'any' | 'no_stream' | 'stream_exists' | bigint;
 
 export interface NewEvent {
   /** UUID. Derived deterministically from the Stripe event id, so redelivery is detected. */

@@ -28,7 +28,7 @@ export function duplicatesContract({ store }: ContractContext): void {
       const stream = uniqueName('dup-');
       const a = newEvent();
       await store().append(stream, [a, newEvent()]);
-      for (const expectedRevision of ['no_stream', 0n, 7n, 'any'] as const) {
+      for (const expectedRevision of ['no_stream', 'stream_exists', 0n, 7n, 'any'] as const) {
         const result = await store().append(stream, [a], { expectedRevision });
         expect(result, String(expectedRevision)).to.deep.equal({ nextRevision: 1n, appended: [], duplicates: [a.id] });
       }
