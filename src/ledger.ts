@@ -4,6 +4,7 @@ import { syncPlans } from '../adapters/db/plan-repository.ts';
 import { createRoutingRepository, type RoutingRepository } from '../projections/routing/queries.ts';
 import { createTenantRepository, type TenantRepository } from '../adapters/db/tenant-repository.ts';
 import { createPostgresEventStore } from '../adapters/eventstore/postgres.ts';
+import { refuseLogAheadOfServer } from '../adapters/eventstore/postgres-restore-check.ts';
 import type { PlanCatalogue } from '../domain/plans/catalogue.ts';
 import type { EventStore } from '../domain/ports/event-store.ts';
 import { allProjections } from '../projections/all.ts';
@@ -45,6 +46,8 @@ export async function openLedger(config: Config, options: OpenLedgerOptions): Pr
     options.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, command: options.command }));
   try {
     await migrate(database, plans);
+    // A log restored from a logical dump into another cluster cannot be read in order: refuse it.
+    await refuseLogAheadOfServer(database.pool);
     const store = createPostgresEventStore(database.pool);
     const planByPrice = new Map(plans.plans.map((p) => [p.stripePriceId, p.id]));
     return {
