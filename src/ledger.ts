@@ -5,6 +5,8 @@ import { syncPlans } from '../adapters/db/plan-repository.ts';
 import { createRoutingRepository, type RoutingRepository } from '../projections/routing/queries.ts';
 import { createTenantRepository, type TenantRepository } from '../adapters/db/tenant-repository.ts';
 import { createPostgresEventStore } from '../adapters/eventstore/postgres.ts';
+import { countEventsAfter, readVisibilityHorizon } from '../adapters/eventstore/postgres-horizon.ts';
+import { refuseLogAheadOfServer } from '../adapters/eventstore/postgres-restore-check.ts';
 import type { PlanCatalogue } from '../domain/plans/catalogue.ts';
 import type { EventStore } from '../domain/ports/event-store.ts';
 import { allProjections } from '../projections/all.ts';
@@ -30,7 +32,7 @@ export interface Ledger {
   /** Where processes share a Postgres server: one runner (or rebuild) of a projection at a time. The embedded store has one process. */
   readonly leases: LeaseProvider | undefined;
   /** What the log's store says about events not yet visible to readers, for monitoring. */
-  readonly diagnostics: LogDiagnostics | undefined;
+  readonly diagnostics: LogDiagnostics;
   close(): Promise<void>;
 }
 
@@ -52,6 +54,8 @@ export async function openLedger(config: Config, options: OpenLedgerOptions): Pr
     options.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, command: options.command }));
   try {
     await migrate(database, plans);
+    // A log restored from a logical dump into another cluster cannot be read in order: refuse it.
+    await refuseLogAheadOfServer(database.pool);
     const store = createPostgresEventStore(database.pool);
     const planByPrice = new Map(plans.plans.map((p) => [p.stripePriceId, p.id]));
     return {
@@ -65,7 +69,10 @@ export async function openLedger(config: Config, options: OpenLedgerOptions): Pr
       plans,
       projectionContext: { planIdForPrice: (priceId) => (priceId ? (planByPrice.get(priceId) ?? null) : null) },
       leases: database.kind === 'postgres' ? createAdvisoryLeases(database.pool) : undefined,
-      diagnostics: undefined,
+      diagnostics: {
+        countEventsAfter: (after, streamPrefixes, cap) => countEventsAfter(database.pool, { after, streamPrefixes, cap }),
+        horizon: () => readVisibilityHorizon(database.pool),
+      },
       async close() {
         await store.close();
         if (!options.database) await database.close();

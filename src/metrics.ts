@@ -71,7 +71,7 @@ export function createMetrics(): Metrics {
       }
       if (snapshot.log) {
         logPending.set(snapshot.log.notYetVisible);
-        holderAge.set(snapshot.log.holder?.ageSeconds ?? 0);
+        holderAge.set(snapshot.log.holder?.transactionSeconds ?? 0);
       }
     },
     webhook(outcome, seconds) {

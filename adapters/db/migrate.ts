@@ -1,6 +1,6 @@
 import { Migrator, type Migration, type MigrationProvider } from 'kysely/migration';
 import type { AnyDb } from './database.ts';
-import { eventStoreTables } from '../eventstore/postgres-schema.ts';
+import { eventIdClaims, eventStoreTables } from '../eventstore/postgres-schema.ts';
 import { tenantsAndCheckpoints } from './migrations/001-tenants-and-checkpoints.ts';
 import { plans } from './migrations/002-plans.ts';
 import { projectionVersionsAndDeadLetters } from './migrations/005-projection-versions-and-dead-letters.ts';
@@ -16,6 +16,7 @@ const migrations: Record<string, Migration> = {
   '001-tenants-and-checkpoints': tenantsAndCheckpoints,
   '002-plans': plans,
   '003-event-store': eventStoreTables,
+  '004-event-id-claims': eventIdClaims,
   '005-projection-versions-and-dead-letters': projectionVersionsAndDeadLetters,
 };
 

@@ -29,7 +29,8 @@ const COLUMNS = `global_position, transaction_id::text AS transaction_text, stre
  * reader has passed. `pg_current_snapshot()` is the statement's snapshot, so the horizon and
  * the rows read agree.
  */
-const VISIBLE = 'transaction_id < pg_snapshot_xmin(pg_current_snapshot())';
+export const HORIZON = 'pg_snapshot_xmin(pg_current_snapshot())';
+const VISIBLE = `transaction_id < ${HORIZON}`;
 
 function toEvent(row: EventRow): RecordedEvent {
   return {
@@ -66,25 +67,35 @@ function likePrefix(prefix: string): string {
   return `${prefix.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
 }
 
-export async function selectAll(
-  db: Queryable,
-  options: { after: GlobalPosition; prefixes: readonly string[] | undefined; limit: number | undefined },
-): Promise<RecordedEvent[]> {
-  const params: unknown[] = [];
-  const where = [VISIBLE];
+/**
+ * Conditions on the global log for "strictly after `after`, in one of `prefixes`", with their
+ * parameters appended to `params`. They keep to the (transaction_id, global_position) index and,
+ * for each prefix, the text_pattern_ops index.
+ */
+export function afterAndPrefixes(after: GlobalPosition, prefixes: readonly string[] | undefined, params: unknown[]): string[] {
+  const where: string[] = [];
   // xid8 has no negative values: START (-1, -1) means "no lower bound".
-  if (options.after.commit >= 0n) {
-    params.push(String(options.after.commit), String(options.after.prepare));
-    where.push('(transaction_id, global_position) > ($1::xid8, $2::bigint)');
+  if (after.commit >= 0n) {
+    params.push(String(after.commit), String(after.prepare));
+    where.push(`(transaction_id, global_position) > ($${params.length - 1}::xid8, $${params.length}::bigint)`);
   }
-  if (options.prefixes) {
+  if (prefixes) {
     // One LIKE per prefix (not LIKE ANY) so each can use the text_pattern_ops index.
-    const likes = options.prefixes.map((prefix) => {
+    const likes = prefixes.map((prefix) => {
       params.push(likePrefix(prefix));
       return `stream_name LIKE $${params.length}`;
     });
     where.push(`(${likes.join(' OR ')})`);
   }
+  return where;
+}
+
+export async function selectAll(
+  db: Queryable,
+  options: { after: GlobalPosition; prefixes: readonly string[] | undefined; limit: number | undefined },
+): Promise<RecordedEvent[]> {
+  const params: unknown[] = [];
+  const where = [VISIBLE, ...afterAndPrefixes(options.after, options.prefixes, params)];
   let sql = `SELECT ${COLUMNS} FROM events WHERE ${where.join(' AND ')} ORDER BY transaction_id, global_position`;
   if (options.limit !== undefined) sql += ` LIMIT ${options.limit}`;
   const result = await db.query<EventRow>(sql, params);

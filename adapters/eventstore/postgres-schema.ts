@@ -42,3 +42,38 @@ export const eventStoreTables: Migration = {
     for (const statement of statements) await sql.raw(statement).execute(db);
   },
 };
+
+/**
+ * The category of a stream name in SQL: the name up to its first `-`, the whole name if it has
+ * none (`split_part` returns the whole string then). `tenant-<id>` is in `tenant`, `unrouted`
+ * in `unrouted`. The one definition, used by the append and by the backfill below.
+ */
+export const categoryOf = (streamName: string) => `split_part(${streamName}, '-', 1)`;
+
+/**
+ * An event id is unique within its stream's category (the port's `append` says why): the first
+ * stream of a category to append an id claims it here, in the append's own transaction, and an
+ * id already claimed is a duplicate wherever the claim is. The primary key makes two streams
+ * appending one id at once race-free: the second waits on the first's uncommitted claim and
+ * finds it taken once the first commits.
+ *
+ * Logs written before this rule could hold an id in two streams of one category (an event
+ * routed to a tenant, then redelivered to another). The log is immutable, so such copies stay;
+ * the first copy in log order (transaction id, position) gets the claim, the later ones none,
+ * and a redelivery to any of those streams is a duplicate from now on.
+ */
+export const eventIdClaims: Migration = {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  async up(db: Kysely<any>) {
+    await sql.raw(`CREATE TABLE event_id_claims (
+       category text NOT NULL,
+       event_id uuid NOT NULL,
+       stream_name text NOT NULL,
+       PRIMARY KEY (category, event_id)
+     )`).execute(db);
+    await sql.raw(`INSERT INTO event_id_claims (category, event_id, stream_name)
+       SELECT DISTINCT ON (${categoryOf('stream_name')}, event_id) ${categoryOf('stream_name')}, event_id, stream_name
+         FROM events
+        ORDER BY ${categoryOf('stream_name')}, event_id, transaction_id, global_position`).execute(db);
+  },
+};

@@ -36,9 +36,9 @@ export function checkNewEvents(stream: string, events: readonly NewEvent[]): New
 }
 
 export function checkExpectedRevision(stream: string, expected: ExpectedRevision): void {
-  if (expected === 'any' || expected === 'no_stream') return;
+  if (expected === 'any' || expected === 'no_stream' || expected === 'stream_exists') return;
   if (typeof expected !== 'bigint') {
-    throw new TypeError(`append to ${stream}: expectedRevision must be 'any', 'no_stream' or a bigint, got ${String(expected)}`);
+    throw new TypeError(`append to ${stream}: expectedRevision must be 'any', 'no_stream', 'stream_exists' or a bigint, got ${String(expected)}`);
   }
   if (expected < 0n) {
     throw new RangeError(`append to ${stream}: expectedRevision ${expected} is negative (use 'no_stream' for an empty stream)`);

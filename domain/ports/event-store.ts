@@ -8,12 +8,16 @@ export type Json = null | boolean | number | string | Json[] | { [key: string]: 
 
 /**
  * `any` appends regardless of the stream's state, `no_stream` only to a stream that has no
- * events yet, a bigint only when the stream's last revision is exactly that (revisions start at 0).
+ * events yet, `stream_exists` only to one that has, a bigint only when the stream's last
+ * revision is exactly that (revisions start at 0).
  */
-export type ExpectedRevision = 'any' | 'no_stream' | bigint;
+export type ExpectedRevision = 'any' | 'no_stream' | 'stream_exists' | bigint;
 
 export interface NewEvent {
-  /** UUID. Derived deterministically from the Stripe event id, so redelivery is detected. */
+  /**
+   * UUID, unique within the stream's category (see `EventStore.append`). Derived
+   * deterministically from the Stripe event id, so a redelivery is detected.
+   */
   readonly id: string;
   readonly type: string;
   readonly data: Json;
@@ -49,7 +53,7 @@ export interface AppendResult {
   readonly nextRevision: bigint;
   /** Ids appended by this call. */
   readonly appended: readonly string[];
-  /** Ids the stream already held: not stored again. */
+  /** Ids the stream's category already held (or repeated within the call): not stored again. */
   readonly duplicates: readonly string[];
 }
 
@@ -89,6 +93,20 @@ export interface Subscription {
 }
 
 export interface EventStore {
+  /**
+   * Appends atomically, in the caller's order, after checking the expected revision.
+   *
+   * **An event id is unique within its stream's category**: the stream name up to its first
+   * `-`, or the whole name if it has none (EventStoreDB's default `$by_category` rule). An id
+   * that any stream of the category already holds is a duplicate: reported in `duplicates`,
+   * stored nowhere again, whatever the expected revision; a call made only of duplicates
+   * succeeds without writing. Why the category and not the stream, nor the whole log: a Stripe
+   * event must live in one tenant stream at most, though routing can name another tenant on a
+   * redelivery (all `tenant-…` streams are one category); while its parked copy in `unrouted`,
+   * a category of its own, keeps the same id when it is re-routed to its tenant, so nothing
+   * needs renaming and a re-route repeated after a crash is recognised. Per stream was too
+   * weak (one event in two tenants' streams); across the whole log would forbid that copy.
+   */
   append(stream: string, events: readonly NewEvent[], options?: { expectedRevision?: ExpectedRevision }): Promise<AppendResult>;
   readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;

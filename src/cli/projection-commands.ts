@@ -1,29 +1,15 @@
 import type { Command } from 'commander';
 import { allProjections, projectionByName } from '../../projections/all.ts';
-import { comparePositions, START, type EventStore, type GlobalPosition } from '../../domain/ports/event-store.ts';
+import { comparePositions, START } from '../../domain/ports/event-store.ts';
 import type { Ledger } from '../ledger.ts';
 import { liveTarget } from '../workers/apply-batch.ts';
 import { readCheckpoint } from '../workers/checkpoints.ts';
-import { countOpenDeadLetters, listDeadLetters } from '../workers/dead-letters.ts';
+import { listDeadLetters } from '../workers/dead-letters.ts';
+import { LAG_CAP, sampleProjections } from '../workers/projection-monitor.ts';
 import { liveVersion } from '../workers/projection-versions.ts';
 import { retryDeadLetters } from '../workers/retry-dead-letters.ts';
 import { rebuildProjection } from '../workers/rebuild.ts';
 import { printJsonLine } from './output.ts';
-
-const LAG_COUNT_LIMIT = 100_000;
-
-/** Events a projection has still to apply, counted up to a limit (past it, "≥ limit"). */
-async function countAfter(store: EventStore, after: GlobalPosition, streamPrefixes: readonly string[]): Promise<number> {
-  let count = 0;
-  let position = after;
-  while (count < LAG_COUNT_LIMIT) {
-    const page = await store.readAll({ after: position, streamPrefixes, limit: 1000 });
-    if (!page.length) break;
-    count += page.length;
-    position = page.at(-1)!.position;
-  }
-  return count;
-}
 
 export function registerProjectionCommands(program: Command, withLedger: (run: (ledger: Ledger) => Promise<void>) => Promise<void>): void {
   const projections = program.command('projections').description('read models built from the log');
@@ -34,18 +20,31 @@ export function registerProjectionCommands(program: Command, withLedger: (run: (
     .action(() =>
       withLedger(async (ledger) => {
         const db = ledger.database.db;
-        const deadLetters = await countOpenDeadLetters(db);
-        for (const projection of allProjections) {
+        const sample = await sampleProjections({
+          store: ledger.store,
+          db,
+          diagnostics: ledger.diagnostics,
+          projections: allProjections,
+          stallSeconds: ledger.config.projectionStallSeconds,
+        });
+        for (const health of sample.projections) {
+          const projection = projectionByName(health.projection);
           const checkpoint = await readCheckpoint(db, projection.name);
           const version = await liveVersion(db, projection);
-          const lag = await countAfter(ledger.store, checkpoint.position, projection.streamPrefixes);
+          const lag = health.behindEvents + health.notYetVisible;
           printJsonLine({
             projection: projection.name,
             position: comparePositions(checkpoint.position, START) === 0 ? null : checkpoint.position,
             eventsApplied: checkpoint.eventsApplied,
-            lag: lag >= LAG_COUNT_LIMIT ? `>=${LAG_COUNT_LIMIT}` : lag,
+            // Events still to apply, counting those committed but not yet visible to readers.
+            lag: health.behindEvents >= LAG_CAP || health.notYetVisible >= LAG_CAP ? `>=${lag}` : lag,
+            notYetVisible: health.notYetVisible,
+            // The open transaction on the server those wait for, when there are any.
+            waitingFor: health.notYetVisible > 0 ? (sample.log?.holder ?? null) : null,
+            secondsBehind: Math.round(health.behindSeconds),
+            stalled: health.stalled,
             version: { tables: version.builtBy, code: version.current, outdated: version.outdated },
-            setAside: deadLetters.get(projection.name) ?? 0,
+            setAside: health.setAside,
             updatedAt: checkpoint.updatedAt,
             lastError: checkpoint.lastError,
           });

@@ -26,7 +26,7 @@ export function projectionReadiness(snapshot: MonitorSnapshot | null): { degrade
   const holder = snapshot.log?.holder;
   if (snapshot.log?.stalled && holder) {
     problems.push(
-      `${snapshot.log.notYetVisible} committed event(s) wait for an open transaction on the server (pid ${holder.pid}, database ${holder.database ?? 'unknown'}, ${holder.state ?? 'state unknown'}, open ${Math.round(holder.ageSeconds)} s)`,
+      `${snapshot.log.notYetVisible} committed event(s) wait for an open transaction on the server (pid ${holder.pid}, database ${holder.database ?? 'unknown'}, ${holder.state ?? 'state unknown'}, open ${Math.round(holder.transactionSeconds ?? 0)} s)`,
     );
   }
   if (snapshot.error) problems.push(`projection monitor: ${snapshot.error}`);

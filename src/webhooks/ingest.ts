@@ -16,7 +16,7 @@ export interface IngestDeps {
 export interface IngestResult {
   /** The tenant whose stream holds the event; null when it was parked in `unrouted`. */
   readonly tenantId: string | null;
-  /** The stream already held this Stripe event: nothing was appended. */
+  /** The log already held this Stripe event (in this tenant's stream or another's): nothing was appended. */
   readonly duplicate: boolean;
 }
 

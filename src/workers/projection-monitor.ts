@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { EventsAfter, VisibilityHorizon } from '../../adapters/eventstore/postgres-horizon.ts';
 import type { EventStore, GlobalPosition } from '../../domain/ports/event-store.ts';
 import type { Projection, ProjectionDb } from '../../projections/projection.ts';
 import { describeError } from '../describe-error.ts';
@@ -10,23 +11,9 @@ import { liveVersion } from './projection-versions.ts';
 /** What the log's store can say about events not yet handed to readers (Postgres: the visibility horizon). */
 export interface LogDiagnostics {
   /** Events after `after` in streams with these prefixes: visible now, and committed but not yet visible. Each capped at `cap`. */
-  countEventsAfter(after: GlobalPosition, streamPrefixes: readonly string[], cap: number): Promise<{ visible: number; notYetVisible: number }>;
+  countEventsAfter(after: GlobalPosition, streamPrefixes: readonly string[], cap: number): Promise<EventsAfter>;
   /** Committed events readers cannot see yet, and the open transaction that holds them back. */
-  horizon(): Promise<LogHorizon>;
-}
-
-export interface HorizonHolder {
-  readonly pid: number;
-  readonly database: string | null;
-  readonly state: string | null;
-  readonly applicationName: string | null;
-  readonly ageSeconds: number;
-}
-
-export interface LogHorizon {
-  readonly notYetVisible: number;
-  /** The oldest open transaction on the server, which global readers wait for; null if none (or not visible to this role). */
-  readonly holder: HorizonHolder | null;
+  horizon(): Promise<VisibilityHorizon>;
 }
 
 export interface ProjectionHealth {
@@ -48,7 +35,7 @@ export interface ProjectionHealth {
 export interface MonitorSnapshot {
   readonly at: Date;
   readonly projections: readonly ProjectionHealth[];
-  readonly log: (LogHorizon & { readonly stalled: boolean }) | null;
+  readonly log: (VisibilityHorizon & { readonly stalled: boolean }) | null;
   /** Why the last sample could not be taken (the database away, say). */
   readonly error: string | null;
 }
@@ -93,7 +80,7 @@ export async function sampleProjections(options: Omit<MonitorOptions, 'logger' |
     });
   }
   const horizon = diagnostics ? await diagnostics.horizon() : null;
-  const log = horizon && { ...horizon, stalled: horizon.notYetVisible > 0 && (horizon.holder?.ageSeconds ?? 0) > stallSeconds };
+  const log = horizon && { ...horizon, stalled: horizon.notYetVisible > 0 && (horizon.holder?.transactionSeconds ?? 0) > stallSeconds };
   return { at: now, projections, log, error: null };
 }
 

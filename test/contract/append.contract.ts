@@ -69,6 +69,24 @@ export function appendContract({ store }: ContractContext): void {
       expect(await store().readStream(stream)).to.deep.equal([]);
     });
 
+    it('stream_exists appends to a stream that has events', async () => {
+      const stream = uniqueName('append-');
+      await store().append(stream, [newEvent()]);
+      const result = await store().append(stream, [newEvent(), newEvent()], { expectedRevision: 'stream_exists' });
+      expect(result.nextRevision).to.equal(2n);
+      expect((await store().readStream(stream)).map((e) => e.revision)).to.deep.equal([0n, 1n, 2n]);
+    });
+
+    it('rejects stream_exists on a stream that does not exist (actual -1), and writes nothing', async () => {
+      const stream = uniqueName('append-');
+      const error = await rejection(store().append(stream, [newEvent()], { expectedRevision: 'stream_exists' }));
+      expect(error).to.be.instanceOf(WrongExpectedRevisionError);
+      expect(error).to.include({ stream, expected: 'stream_exists', actual: -1n });
+      expect(await store().readStream(stream)).to.deep.equal([]);
+      // The failed append left nothing that would make the stream count as existing.
+      expect(await rejection(store().append(stream, [newEvent()], { expectedRevision: 'stream_exists' }))).to.be.instanceOf(WrongExpectedRevisionError);
+    });
+
     it('an empty append checks the expected revision and writes nothing', async () => {
       const stream = uniqueName('append-');
       expect(await store().append(stream, [], { expectedRevision: 'no_stream' })).to.deep.equal({ nextRevision: -1n, appended: [], duplicates: [] });
@@ -101,6 +119,7 @@ export function appendContract({ store }: ContractContext): void {
       await rejection(store().append(stream, [{ ...newEvent(), id: 'not-a-uuid' }]));
       await rejection(store().append(stream, [newEvent(), { ...newEvent(), type: '' }]));
       await rejection(store().append(stream, [newEvent()], { expectedRevision: -1n }));
+      await rejection(store().append(stream, [newEvent()], { expectedRevision: 'exists' as never }));
       expect(await store().readStream(stream)).to.deep.equal([]);
     });
 

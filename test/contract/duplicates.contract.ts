@@ -28,7 +28,7 @@ export function duplicatesContract({ store }: ContractContext): void {
       const stream = uniqueName('dup-');
       const a = newEvent();
       await store().append(stream, [a, newEvent()]);
-      for (const expectedRevision of ['no_stream', 0n, 7n, 'any'] as const) {
+      for (const expectedRevision of ['no_stream', 'stream_exists', 0n, 7n, 'any'] as const) {
         const result = await store().append(stream, [a], { expectedRevision });
         expect(result, String(expectedRevision)).to.deep.equal({ nextRevision: 1n, appended: [], duplicates: [a.id] });
       }
@@ -62,6 +62,51 @@ export function duplicatesContract({ store }: ContractContext): void {
       expect(result.appended).to.deep.equal([]);
       expect(result.duplicates.map((id) => id.toLowerCase())).to.deep.equal([a.id]);
       expect(await store().readStream(stream)).to.have.length(1);
+    });
+
+    /*
+     * An event id is unique within its stream's category (the name up to its first `-`): a
+     * Stripe event lives in one `tenant-…` stream at most, and its parked copy in `unrouted`
+     * (a category of its own) may share its id.
+     */
+    it('treats an id another stream of the same category holds as a duplicate, stored nowhere again', async () => {
+      const category = uniqueName('claims');
+      const [a, b] = [newEvent(), newEvent()];
+      await store().append(`${category}-first`, [a!]);
+      for (const expectedRevision of ['no_stream', 'stream_exists', 0n, 'any'] as const) {
+        const result = await store().append(`${category}-second`, [a!], { expectedRevision });
+        expect(result, String(expectedRevision)).to.deep.equal({ nextRevision: -1n, appended: [], duplicates: [a!.id] });
+      }
+      const mixed = await store().append(`${category}-second`, [a!, b!], { expectedRevision: 'no_stream' });
+      expect(mixed).to.deep.equal({ nextRevision: 0n, appended: [b!.id], duplicates: [a!.id] });
+      expect((await store().readStream(`${category}-second`)).map((e) => e.id)).to.deep.equal([b!.id]);
+      expect((await store().readStream(`${category}-first`)).map((e) => e.id)).to.deep.equal([a!.id]);
+      // The whole name is the category of a name without `-`: `tenant` and `tenant-x` share one.
+      expect((await store().append(category, [a!, b!])).duplicates).to.deep.equal([a!.id, b!.id]);
+      expect(await store().readStream(category)).to.deep.equal([]);
+    });
+
+    it('lets a stream of another category hold the same id', async () => {
+      const a = newEvent();
+      const [first, other] = [uniqueName('claims'), uniqueName('claims')];
+      await store().append(`${first}-x`, [a]);
+      expect((await store().append(`${other}-x`, [a])).appended).to.deep.equal([a.id]);
+      expect((await store().readStream(`${other}-x`)).map((e) => e.id)).to.deep.equal([a.id]);
+    });
+
+    it('stores an id appended at once to two streams of one category exactly once', async () => {
+      const category = uniqueName('claims');
+      const ids = Array.from({ length: 20 }, () => newEvent());
+      const results = await Promise.all(
+        ids.flatMap((event, i) => [store().append(`${category}-left${i}`, [event]), store().append(`${category}-right${i}`, [event])]),
+      );
+      for (let i = 0; i < ids.length; i++) {
+        const [left, right] = [results[2 * i]!, results[2 * i + 1]!];
+        expect([...left.appended, ...right.appended], `event ${i}: appended once`).to.deep.equal([ids[i]!.id]);
+        expect([...left.duplicates, ...right.duplicates], `event ${i}: one duplicate`).to.deep.equal([ids[i]!.id]);
+        const stored = [...(await store().readStream(`${category}-left${i}`)), ...(await store().readStream(`${category}-right${i}`))];
+        expect(stored.map((e) => e.id), `event ${i}: stored once`).to.deep.equal([ids[i]!.id]);
+      }
     });
 
     it('lets the same id live in two streams (an event re-routed out of unrouted)', async () => {

@@ -5,6 +5,7 @@ import { readStreamContract } from './read-stream.contract.ts';
 import { readAllContract } from './read-all.contract.ts';
 import { subscribeContract } from './subscribe.contract.ts';
 import { lifecycleContract } from './lifecycle.contract.ts';
+import { streamOrderContract } from './stream-order.contract.ts';
 
 export type EventStoreFactory = () => Promise<{ store: EventStore; cleanup: () => Promise<void> }>;
 
@@ -45,6 +46,7 @@ export function eventStoreContract(name: string, factory: EventStoreFactory): vo
     readStreamContract(context);
     readAllContract(context);
     subscribeContract(context);
+    streamOrderContract(context);
     lifecycleContract(context);
   });
 }
