@@ -1,9 +1,13 @@
 import { expect } from 'chai';
+import pg from 'pg';
+import { createScratchDatabase } from '../../adapters/db/scratch-database.ts';
 import { allProjections } from '../../projections/all.ts';
 import { buildHttpApp } from '../../src/http/app.ts';
 import { createLogger } from '../../src/logger.ts';
 import { createMetrics } from '../../src/metrics.ts';
 import { sampleProjections, type MonitorSnapshot } from '../../src/workers/projection-monitor.ts';
+import { jsonLines, runLedger } from '../support/cli.ts';
+import { testServerUrl, testStoreKind } from '../support/database.ts';
 import { paidInvoiceEvent } from '../support/invoice-events.ts';
 import { startTestLedger, TEST_WEBHOOK_SECRET, type TestLedger } from '../support/test-ledger.ts';
 
@@ -57,7 +61,47 @@ describe('projection monitor: lag, stalls and the log horizon', function () {
     expect((await readyz(caughtUp)).json.status).to.equal('ready');
   });
 
+  it('names the open transaction, in any database of the server, that holds committed events back', async function () {
+    // The embedded store runs one transaction at a time: nothing can be held open beside it.
+    if (testStoreKind !== 'postgres') this.skip();
+    const other = await createScratchDatabase(testServerUrl!, 'ledger_horizon_holder');
+    const holder = new pg.Client({ connectionString: other.url, application_name: 'report-left-open' });
+    await holder.connect();
+    try {
+      await holder.query('begin');
+      await holder.query('select pg_current_xact_id()'); // now it has a transaction id: the horizon
+      const { rows } = await holder.query('select pg_backend_pid() as pid');
+      await t.deliver(paidInvoiceEvent('2023-10', { evt: 'evt_held_back', invoice: 'in_held_back', tenant, amount: 100, currency: 'usd', paidAt: T0 }));
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+
+      const snapshot = await sample(1);
+      expect(snapshot.log?.notYetVisible).to.be.at.least(1);
+      expect(snapshot.log?.holder).to.include({ pid: rows[0].pid, state: 'idle in transaction', applicationName: 'report-left-open' });
+      expect(snapshot.log?.holder?.database).to.match(/^ledger_horizon_holder_/);
+      expect(snapshot.log?.stalled).to.equal(true);
+      expect(snapshot.projections.find((p) => p.projection === 'payments')!.notYetVisible).to.be.at.least(1);
+      const ready = await readyz(snapshot);
+      expect(ready.json.problems.join('\n')).to.match(/wait for an open transaction on the server \(pid \d+, database ledger_horizon_holder_/);
+      const metrics = createMetrics();
+      metrics.observeProjections(snapshot);
+      expect(await metrics.registry.metrics()).to.match(/ledger_log_horizon_holder_age_seconds [1-9]/);
+
+      // `projections status` counts them in the lag, and says what they wait for.
+      const status = await runLedger(['projections', 'status'], { DATABASE_URL: t.database.url, STRIPE_WEBHOOK_SIGNING_SECRET: TEST_WEBHOOK_SECRET, DATA_DIR: t.ledger.config.dataDir });
+      expect(status.code, status.stderr).to.equal(0);
+      const payments = jsonLines(status.stdout).find((line) => line.projection === 'payments')!;
+      expect(payments.notYetVisible).to.be.at.least(1);
+      expect(payments.lag).to.be.at.least(payments.notYetVisible as number);
+      expect(payments.waitingFor).to.include({ pid: rows[0].pid });
+    } finally {
+      await holder.query('rollback').catch(() => {});
+      await holder.end();
+      await other.drop();
+    }
+  });
+
   it('shows the samples as gauges at /metrics', async () => {
+    await t.project();
     const metrics = createMetrics();
     metrics.observeProjections(await sample(60));
     const text = await metrics.registry.metrics();
