@@ -78,9 +78,13 @@ export function translateStripeEvent(envelope: StripeEventEnvelope, tenantId: st
  * event, or a v1 event with a malformed field): recorded as invalid_envelope with `detail` saying
  * why, the whole body (minus card data) as its object and no tenant, because a verified event is
  * never dropped. Reads what it can of the envelope fields. The caller guarantees `body.id` is a
- * non-empty string.
+ * non-empty string; for nesting_too_deep it passes only the body's top-level scalar fields.
  */
-export function translateUnreadableStripeEvent(body: Record<string, unknown>, detail: string): DomainEvent {
+export function translateUnreadableStripeEvent(
+  body: Record<string, unknown>,
+  detail: string,
+  reason: 'invalid_envelope' | 'nesting_too_deep' = 'invalid_envelope',
+): DomainEvent {
   const common: CommonEventData = {
     tenantId: null,
     customerId: null,
@@ -94,7 +98,7 @@ export function translateUnreadableStripeEvent(body: Record<string, unknown>, de
       previousAttributes: null,
     },
   };
-  return recorded(common, 'invalid_envelope', detail);
+  return recorded(common, reason, detail);
 }
 
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T/;
