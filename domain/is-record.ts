@@ -8,5 +8,6 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
  * makes like any other, would set the object's prototype instead and lose the field.
  */
 export function setOwn(record: Record<string, unknown>, key: string, value: unknown): void {
-  Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
+  if (key === '__proto__') Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
+  else record[key] = value;
 }

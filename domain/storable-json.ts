@@ -21,8 +21,12 @@ export type UnstorableReason = 'invalid_utf8' | 'nul_character' | 'lone_surrogat
 export const MAX_JSON_DEPTH = 128;
 
 const REPLACEMENT = '\uFFFD';
-// Without the `u` flag a regular expression sees UTF-16 code units, so it can find unpaired halves.
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+/**
+ * ES2024's String#isWellFormed and #toWellFormed (in Node since 20; TypeScript's ES2023 lib lacks
+ * them): a string is ill-formed exactly when it holds a lone surrogate, and toWellFormed replaces
+ * each with U+FFFD.
+ */
+type WellFormable = string & { isWellFormed(): boolean; toWellFormed(): string };
 
 /** The body's text, and whether its bytes were UTF-8 (when not, the text holds U+FFFD instead). */
 export function decodeUtf8(bytes: Uint8Array): { readonly text: string; readonly invalidUtf8: boolean } {
@@ -61,13 +65,12 @@ export function storableJson(value: unknown, maxDepth: number = MAX_JSON_DEPTH):
 function stringReasons(text: string): UnstorableReason[] {
   const reasons: UnstorableReason[] = [];
   if (text.includes('\u0000')) reasons.push('nul_character');
-  LONE_SURROGATE.lastIndex = 0;
-  if (LONE_SURROGATE.test(text)) reasons.push('lone_surrogate');
+  if (!(text as WellFormable).isWellFormed()) reasons.push('lone_surrogate');
   return reasons;
 }
 
 function repairString(text: string): string {
-  return text.replaceAll('\u0000', REPLACEMENT).replace(LONE_SURROGATE, REPLACEMENT);
+  return (text.replaceAll('\u0000', REPLACEMENT) as WellFormable).toWellFormed();
 }
 
 function inspect(value: unknown, maxDepth: number): { tooDeep: boolean; reasons: Set<UnstorableReason> } {
