@@ -3,7 +3,7 @@ import type { Ledger } from '../ledger.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
 import { registerBillingApi } from './billing-api.ts';
-import { installErrorHandlers } from './errors.ts';
+import { answerClientError, installErrorHandlers } from './errors.ts';
 import { registerHealthRoutes } from './health.ts';
 import { registerWebhookRoutes } from './webhooks.ts';
 
@@ -13,6 +13,7 @@ export function buildHttpApp(ledger: Ledger, options: { logger: Logger; metrics:
     // The webhook route logs its own line per delivery, with what an operator needs.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 64 * 1024,
+    clientErrorHandler: answerClientError,
   });
   installErrorHandlers(app);
   registerHealthRoutes(app, { store: ledger.store, db: ledger.database.db, metrics: options.metrics });
