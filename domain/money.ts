@@ -44,6 +44,28 @@ function toBigInt(amountMinor: bigint | number): bigint {
 /** An amount in minor units as it travels in JSON: an integer a JS number holds exactly. */
 export const minorUnits = z.number().int().refine(Number.isSafeInteger, 'amount must be a safe integer');
 
+/**
+ * The largest amount Stripe accepts, in minor units: "The amount value supports up to twelve
+ * digits for IDR (for example, a value of 999999999999 for a charge of 9,999,999,999.99 IDR), and
+ * up to eight digits for all other currencies" (https://docs.stripe.com/currencies, "Minimum and
+ * maximum charge amounts"; the API reference says the same of `amount`: "supports up to eight
+ * digits (e.g., a value of 99999999 for a USD charge of $999,999.99)").
+ *
+ * One bound for every currency, IDR's: an amount is checked where its currency may not be at hand
+ * (and an invoice's totals are not themselves charges), and the point is to refuse what cannot be
+ * real, not to second-guess a real event whose amount is merely large. Anything above it is no
+ * amount Stripe ever sent.
+ */
+export const MAX_STRIPE_AMOUNT_MINOR = 999_999_999_999;
+
+/**
+ * An amount Stripe sends as non-negative (charged, paid, due, refunded, a session's total): an
+ * integer from 0 to MAX_STRIPE_AMOUNT_MINOR. The Stripe object schemas read with it and the event
+ * catalogue reads the log back with it, so an impossible amount is refused on the way in and an
+ * already stored one fails to parse on replay instead of reaching a read model.
+ */
+export const stripeAmount = minorUnits.min(0, 'amount must not be negative').max(MAX_STRIPE_AMOUNT_MINOR, `amount exceeds Stripe's maximum of ${MAX_STRIPE_AMOUNT_MINOR} minor units`);
+
 /** An ISO currency code as the ledger stores it. */
 export const currencyCode = z.string().regex(/^[A-Z]{3}$/, 'currency must be an upper-case 3-letter ISO 4217 code');
 

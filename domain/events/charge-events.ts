@@ -1,13 +1,13 @@
 import { z } from 'zod';
-import { currencyCode, minorUnits } from '../money.ts';
+import { currencyCode, stripeAmount } from '../money.ts';
 import { commonEventDataSchema } from './common.ts';
 
 export const chargeSnapshotSchema = z.object({
   id: z.string(),
   paymentIntentId: z.string().nullable(),
   invoiceId: z.string().nullable(),
-  amount: minorUnits,
-  amountRefunded: minorUnits,
+  amount: stripeAmount,
+  amountRefunded: stripeAmount,
   currency: currencyCode,
   refunded: z.boolean(),
   receiptUrl: z.string().nullable(),

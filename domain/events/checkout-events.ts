@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { currencyCode, minorUnits } from '../money.ts';
+import { currencyCode, stripeAmount } from '../money.ts';
 import { commonEventDataSchema } from './common.ts';
 
 export const checkoutSessionSnapshotSchema = z.object({
@@ -8,7 +8,7 @@ export const checkoutSessionSnapshotSchema = z.object({
   clientReferenceId: z.string().nullable(),
   subscriptionId: z.string().nullable(),
   paymentStatus: z.string().nullable(),
-  amountTotal: minorUnits.nullable(),
+  amountTotal: stripeAmount.nullable(),
   currency: currencyCode.nullable(),
 });
 

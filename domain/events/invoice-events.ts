@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { currencyCode, minorUnits } from '../money.ts';
+import { currencyCode, stripeAmount } from '../money.ts';
 import { commonEventDataSchema, unixSeconds } from './common.ts';
 
 export const invoiceSnapshotSchema = z.object({
@@ -8,9 +8,9 @@ export const invoiceSnapshotSchema = z.object({
   subscriptionId: z.string().nullable(),
   paymentIntentId: z.string().nullable(),
   chargeId: z.string().nullable(),
-  amountDue: minorUnits,
-  amountPaid: minorUnits,
-  amountRemaining: minorUnits,
+  amountDue: stripeAmount,
+  amountPaid: stripeAmount,
+  amountRemaining: stripeAmount,
   currency: currencyCode,
   status: z.string().nullable(),
   description: z.string().nullable(),
@@ -36,7 +36,7 @@ export const invoicePaymentSnapshotSchema = z.object({
   invoiceId: z.string(),
   paymentIntentId: z.string().nullable(),
   chargeId: z.string().nullable(),
-  amountPaid: minorUnits.nullable(),
+  amountPaid: stripeAmount.nullable(),
   currency: currencyCode,
 });
 

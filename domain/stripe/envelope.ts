@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { unixSeconds } from '../events/common.ts';
 
 /**
  * A Stripe webhook body after its signature was verified. Loose, because Stripe adds fields
@@ -9,7 +10,7 @@ export const stripeEventEnvelopeSchema = z.looseObject({
   object: z.literal('event'),
   // Events created before API versioning, and some fixtures, carry no version.
   api_version: z.string().nullable().default(null),
-  created: z.number().int(),
+  created: unixSeconds,
   livemode: z.boolean(),
   type: z.string(),
   data: z.looseObject({

@@ -1,4 +1,4 @@
-import { isRecord } from '../is-record.ts';
+import { isRecord, setOwn } from '../is-record.ts';
 
 /** The only card fields the ledger may keep: enough to show "Visa •••• 4242, expires 8/30". */
 const KEPT_CARD_FIELDS = ['brand', 'last4', 'exp_month', 'exp_year', 'funding', 'country'] as const;
@@ -18,6 +18,8 @@ const CARD_KEYS: ReadonlySet<string> = new Set(['card', 'card_present', 'interac
  * A card is any object under a CARD_KEYS key, and any object whose `object` is `"card"` (the
  * legacy card of a charge's `source` or a customer's `sources`, wherever it sits, the scrubbed
  * object itself included).
+ * It recurses: webhook bodies reach it only once storableJson has found them no deeper than
+ * MAX_JSON_DEPTH, far within the stack.
  */
 export function scrubCardData(object: Record<string, unknown>): Record<string, unknown> {
   return isSourceCard(object) ? keepFields(object, KEPT_SOURCE_CARD_FIELDS) : scrubRecord(object);
@@ -33,7 +35,7 @@ function scrubRecord(record: Record<string, unknown>): Record<string, unknown> {
   const copy: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(record)) {
     if (key === 'fingerprint') continue;
-    copy[key] = CARD_KEYS.has(key) && isRecord(value) && !isSourceCard(value) ? keepFields(value, KEPT_CARD_FIELDS) : scrubValue(value);
+    setOwn(copy, key, CARD_KEYS.has(key) && isRecord(value) && !isSourceCard(value) ? keepFields(value, KEPT_CARD_FIELDS) : scrubValue(value));
   }
   return copy;
 }

@@ -6,7 +6,7 @@ import {
   type DomainEventData,
   type ModelledDomainType,
 } from '../events/catalogue.ts';
-import type { CommonEventData } from '../events/common.ts';
+import { unixSeconds, type CommonEventData } from '../events/common.ts';
 import { customerIdOf } from './customer-id.ts';
 import type { StripeEventEnvelope } from './envelope.ts';
 import { stripeChargeSchema } from './objects/charge.ts';
@@ -78,9 +78,13 @@ export function translateStripeEvent(envelope: StripeEventEnvelope, tenantId: st
  * event, or a v1 event with a malformed field): recorded as invalid_envelope with `detail` saying
  * why, the whole body (minus card data) as its object and no tenant, because a verified event is
  * never dropped. Reads what it can of the envelope fields. The caller guarantees `body.id` is a
- * non-empty string.
+ * non-empty string; for nesting_too_deep it passes only the body's top-level scalar fields.
  */
-export function translateUnreadableStripeEvent(body: Record<string, unknown>, detail: string): DomainEvent {
+export function translateUnreadableStripeEvent(
+  body: Record<string, unknown>,
+  detail: string,
+  reason: 'invalid_envelope' | 'nesting_too_deep' = 'invalid_envelope',
+): DomainEvent {
   const common: CommonEventData = {
     tenantId: null,
     customerId: null,
@@ -94,17 +98,21 @@ export function translateUnreadableStripeEvent(body: Record<string, unknown>, de
       previousAttributes: null,
     },
   };
-  return recorded(common, 'invalid_envelope', detail);
+  return recorded(common, reason, detail);
 }
 
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T/;
 
-/** v1 events carry Unix seconds, v2 events an ISO 8601 timestamp; anything else reads as 0. */
+/**
+ * v1 events carry Unix seconds, v2 events an ISO 8601 timestamp; anything else, and any time
+ * outside the bounds of `unixSeconds`, reads as 0.
+ */
 function unixSecondsOf(created: unknown): number {
-  if (typeof created === 'number') return Number.isSafeInteger(created) ? created : 0;
-  if (typeof created !== 'string' || !ISO_DATE_TIME.test(created)) return 0;
-  const millis = Date.parse(created);
-  return Number.isFinite(millis) ? Math.floor(millis / 1000) : 0;
+  let seconds: number | null = null;
+  if (typeof created === 'number') seconds = created;
+  else if (typeof created === 'string' && ISO_DATE_TIME.test(created)) seconds = Math.floor(Date.parse(created) / 1000);
+  const inRange = unixSeconds.safeParse(seconds);
+  return inRange.success ? inRange.data : 0;
 }
 
 function recorded(

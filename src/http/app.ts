@@ -4,7 +4,7 @@ import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
 import type { MonitorSnapshot } from '../workers/projection-monitor.ts';
 import { registerBillingApi } from './billing-api.ts';
-import { installErrorHandlers } from './errors.ts';
+import { answerClientError, installErrorHandlers } from './errors.ts';
 import { registerHealthRoutes } from './health.ts';
 import { registerWebhookRoutes } from './webhooks.ts';
 
@@ -22,6 +22,7 @@ export function buildHttpApp(ledger: Ledger, options: HttpAppOptions): FastifyIn
     // The webhook route logs its own line per delivery, with what an operator needs.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 64 * 1024,
+    clientErrorHandler: answerClientError,
   });
   installErrorHandlers(app);
   registerHealthRoutes(app, { store: ledger.store, db: ledger.database.db, metrics: options.metrics, monitor: options.monitor });

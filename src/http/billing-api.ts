@@ -12,9 +12,23 @@ export interface BillingApiDeps {
   readonly subscriptions: SubscriptionQueries;
 }
 
+/**
+ * A query parameter given once. Fastify's parser makes an array of a repeated one
+ * (`?limit=1&limit=2`), which no parameter of this API takes.
+ */
+function once<T extends z.ZodType>(schema: T) {
+  return z.custom<unknown>((value) => !Array.isArray(value), 'given more than once').pipe(schema);
+}
+
+/** Plain decimal digits only: `0x10`, `1e1`, `2.0` and ` 5` are not limits, though Number() reads them. */
+const pageLimit = z
+  .string()
+  .refine((text) => /^[0-9]+$/.test(text) && Number(text) >= 1 && Number(text) <= 100, 'must be a whole number from 1 to 100')
+  .transform(Number);
+
 const paymentsQuery = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(100).default(10),
-  starting_after: z.uuid().optional(),
+  limit: once(pageLimit).default(10),
+  starting_after: once(z.uuid()).optional(),
 });
 
 const noQuery = z.strictObject({});

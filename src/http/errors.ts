@@ -1,4 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 
 /** Every error the API returns has this one shape. */
 export function sendError(reply: FastifyReply, status: number, code: string, message: string) {
@@ -16,4 +18,27 @@ export function installErrorHandlers(app: FastifyInstance): void {
     request.log.error({ err: error, url: request.url.split('?')[0] }, 'unhandled error');
     return sendError(reply, 500, 'internal_error', 'internal error');
   });
+}
+
+/**
+ * Fastify's clientErrorHandler: Node could not parse a request (headers over its size limit, a
+ * malformed request line, a timeout), so no route or reply exists and the answer is written on the
+ * socket, still in the one error shape.
+ */
+export function answerClientError(error: NodeJS.ErrnoException, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, code, message] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'request_header_too_large', 'request headers too large']
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'request_timeout', 'the request was not received in time']
+        : [400, 'bad_request', 'malformed HTTP request'];
+  const body = JSON.stringify({ error: { code, message } });
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(error);
 }

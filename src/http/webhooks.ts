@@ -38,23 +38,28 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: WebhookRouteDe
           return sendError(reply, 400, 'invalid_signature', error.message);
         }
         const read = readStripeEvent(raw);
-        if (!read.ok && !read.body) {
+        if (!read.ok && (read.reason === 'invalid_json' || !read.body)) {
           log.warn({ reason: read.reason, detail: read.detail }, 'webhook rejected: signed body is not a Stripe event');
           deps.metrics.webhook('invalid_payload', seconds());
           return sendError(reply, 400, 'invalid_payload', `not a Stripe event: ${read.detail}`);
         }
         const stripeEventId = read.ok ? read.envelope.id : String(read.body!.id);
         const type = read.ok ? read.envelope.type : read.body!.type;
+        // What jsonb cannot hold was replaced (or, nested too deep, left out): the bytes as
+        // delivered travel with the event, so nothing Stripe signed is lost.
+        const unstorable = read.unstorable.length > 0 ? read.unstorable : undefined;
+        const deliveredBody = unstorable ? { reasons: unstorable, base64: raw.toString('base64') } : null;
         try {
           // A verified body we cannot read as an event, but that has an id, is recorded all the
           // same (parked, with why): Stripe would otherwise retry it for days and then drop it.
           const result = read.ok
-            ? await ingestStripeEvent(deps, read.envelope, new Date())
-            : await recordUnreadableStripeEvent(deps, read.body!, read.detail, new Date());
+            ? await ingestStripeEvent(deps, read.envelope, new Date(), deliveredBody)
+            : await recordUnreadableStripeEvent(deps, { body: read.body!, reason: read.reason, detail: read.detail }, new Date(), deliveredBody);
           const outcome = result.duplicate ? 'duplicate' : result.tenantId ? 'appended' : 'parked';
           deps.metrics.webhook(outcome, seconds());
-          const line = { stripeEventId, type, tenantId: result.tenantId, outcome, latencyMs: Math.round(seconds() * 1000) };
-          if (read.ok) log.info(line, 'webhook');
+          const line = { stripeEventId, type, tenantId: result.tenantId, outcome, unstorableBody: unstorable, latencyMs: Math.round(seconds() * 1000) };
+          if (read.ok && !unstorable) log.info(line, 'webhook');
+          else if (read.ok) log.warn(line, 'webhook');
           else log.warn({ ...line, reason: read.reason, detail: read.detail }, 'webhook');
           return reply.code(200).send({ received: true, duplicate: result.duplicate, routed: result.tenantId !== null });
         } catch (error) {

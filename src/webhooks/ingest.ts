@@ -5,12 +5,22 @@ import { tenantStream, UNROUTED_STREAM } from '../../domain/routing/streams.ts';
 import type { StripeEventEnvelope } from '../../domain/stripe/envelope.ts';
 import { translateStripeEvent, translateUnreadableStripeEvent } from '../../domain/stripe/translate.ts';
 import type { DomainEvent } from '../../domain/events/catalogue.ts';
+import type { UnstorableReason } from '../../domain/storable-json.ts';
 
 export interface IngestDeps {
   readonly store: EventStore;
   readonly tenantExists: (tenantId: string) => Promise<boolean>;
   /** The tenant a Stripe customer or invoice was routed to before (the routing projection). */
   readonly tenantForStripeObject: (stripeObjectId: string) => Promise<string | null>;
+}
+
+/**
+ * The bytes of a verified body that could not be stored as delivered, kept in the event's
+ * metadata: base64, so that nothing about them can upset jsonb, and why.
+ */
+export interface DeliveredBody {
+  readonly reasons: readonly UnstorableReason[];
+  readonly base64: string;
 }
 
 export interface IngestResult {
@@ -25,7 +35,12 @@ export interface IngestResult {
  * `unrouted`), translates it and appends it. Resolves only once the append is durable; the
  * event id is derived from Stripe's, so a redelivery is recognised by the store.
  */
-export async function ingestStripeEvent(deps: IngestDeps, envelope: StripeEventEnvelope, receivedAt: Date): Promise<IngestResult> {
+export async function ingestStripeEvent(
+  deps: IngestDeps,
+  envelope: StripeEventEnvelope,
+  receivedAt: Date,
+  deliveredBody: DeliveredBody | null = null,
+): Promise<IngestResult> {
   const hints = tenantHints(envelope);
   // A tenant id we do not know (a typo, or a tenant not created yet) cannot own a stream; the
   // event is parked with the hint and re-routed if that tenant appears.
@@ -36,20 +51,26 @@ export async function ingestStripeEvent(deps: IngestDeps, envelope: StripeEventE
   }
   const tenantId = resolveTenant({ ...hints, tenantId: namedTenant }, linkedTenant);
   const extra: { [key: string]: Json } = hints.tenantId && !namedTenant ? { tenantHint: hints.tenantId } : {};
-  return append(deps, translateStripeEvent(envelope, tenantId), receivedAt, extra);
+  return append(deps, translateStripeEvent(envelope, tenantId), receivedAt, { ...extra, ...deliveredBodyMetadata(deliveredBody) });
 }
 
 /**
- * Records a verified body that is not a readable Stripe event (say, a newer event format) in
- * `unrouted`, with why, so that nothing Stripe signed is lost and a later version can read it.
+ * Records a verified body that is not a readable Stripe event (say, a newer event format, or one
+ * nested too deep to store) in `unrouted`, with why, so that nothing Stripe signed is lost and a
+ * later version can read it.
  */
 export async function recordUnreadableStripeEvent(
   deps: IngestDeps,
-  body: Record<string, unknown>,
-  detail: string,
+  unreadable: { body: Record<string, unknown>; reason: 'invalid_envelope' | 'nesting_too_deep'; detail: string },
   receivedAt: Date,
+  deliveredBody: DeliveredBody | null = null,
 ): Promise<IngestResult> {
-  return append(deps, translateUnreadableStripeEvent(body, detail), receivedAt, {});
+  const event = translateUnreadableStripeEvent(unreadable.body, unreadable.detail, unreadable.reason);
+  return append(deps, event, receivedAt, deliveredBodyMetadata(deliveredBody));
+}
+
+function deliveredBodyMetadata(deliveredBody: DeliveredBody | null): { [key: string]: Json } {
+  return deliveredBody ? { deliveredBody: { reasons: [...deliveredBody.reasons], base64: deliveredBody.base64 } } : {};
 }
 
 async function append(deps: IngestDeps, event: DomainEvent, receivedAt: Date, extraMetadata: { [key: string]: Json }): Promise<IngestResult> {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ChargeSnapshot } from '../../events/charge-events.ts';
-import { minorUnits, stripeCurrency } from '../../money.ts';
+import { stripeAmount, stripeCurrency } from '../../money.ts';
 import { expandableId, orNull } from './fields.ts';
 
 export const stripeChargeSchema = z
@@ -9,8 +9,8 @@ export const stripeChargeSchema = z
     payment_intent: orNull(expandableId),
     // Removed from charges in newer API versions: the invoice is then known through invoice_payment.
     invoice: orNull(expandableId),
-    amount: minorUnits,
-    amount_refunded: minorUnits,
+    amount: stripeAmount,
+    amount_refunded: stripeAmount,
     currency: stripeCurrency,
     refunded: z.boolean(),
     receipt_url: orNull(z.string()),

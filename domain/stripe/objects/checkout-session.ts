@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { CheckoutSessionSnapshot } from '../../events/checkout-events.ts';
-import { minorUnits, stripeCurrency } from '../../money.ts';
+import { stripeAmount, stripeCurrency } from '../../money.ts';
 import { expandableId, orNull } from './fields.ts';
 
 export const stripeCheckoutSessionSchema = z
@@ -10,7 +10,7 @@ export const stripeCheckoutSessionSchema = z
     client_reference_id: orNull(z.string()),
     subscription: orNull(expandableId),
     payment_status: orNull(z.string()),
-    amount_total: orNull(minorUnits),
+    amount_total: orNull(stripeAmount),
     currency: orNull(stripeCurrency),
   })
   .transform((session): CheckoutSessionSnapshot => ({

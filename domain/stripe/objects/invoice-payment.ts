@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { InvoicePaymentSnapshot } from '../../events/invoice-events.ts';
-import { minorUnits, stripeCurrency } from '../../money.ts';
+import { stripeAmount, stripeCurrency } from '../../money.ts';
 import { expandableId, orNull } from './fields.ts';
 
 /** Current API only: how an invoice was paid, which older versions put on the invoice itself. */
@@ -12,7 +12,7 @@ export const stripeInvoicePaymentSchema = z
       payment_intent: orNull(expandableId),
       charge: orNull(expandableId),
     }),
-    amount_paid: orNull(minorUnits),
+    amount_paid: orNull(stripeAmount),
     currency: stripeCurrency,
   })
   .transform((invoicePayment): InvoicePaymentSnapshot => ({

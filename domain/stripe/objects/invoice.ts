@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { unixSeconds } from '../../events/common.ts';
 import type { InvoiceSnapshot } from '../../events/invoice-events.ts';
-import { minorUnits, stripeCurrency } from '../../money.ts';
+import { stripeAmount, stripeCurrency } from '../../money.ts';
 import { expandableId, orNull } from './fields.ts';
 
 const line = z.looseObject({
@@ -32,9 +32,9 @@ export const stripeInvoiceSchema = z
         subscription_details: orNull(z.looseObject({ subscription: orNull(expandableId) })),
       }),
     ),
-    amount_due: minorUnits,
-    amount_paid: minorUnits,
-    amount_remaining: minorUnits,
+    amount_due: stripeAmount,
+    amount_paid: stripeAmount,
+    amount_remaining: stripeAmount,
     currency: stripeCurrency,
     status: orNull(z.string()),
     description: orNull(z.string()),

@@ -21,6 +21,12 @@ describe('scrubCardData', () => {
     });
   }
 
+  it('keeps a "__proto__" key as a key, as JSON.parse made it', () => {
+    const scrubbed = scrubCardData(JSON.parse('{"metadata":{"__proto__":{"note":"kept"}}}'));
+    expect(Object.getOwnPropertyDescriptor(scrubbed.metadata, '__proto__')?.value).to.deep.equal({ note: 'kept' });
+    expect(JSON.stringify(scrubbed)).to.equal('{"metadata":{"__proto__":{"note":"kept"}}}');
+  });
+
   it('removes fingerprints at any depth, in arrays too', () => {
     const scrubbed = scrubCardData({
       fingerprint: 'top',
