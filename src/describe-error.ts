@@ -1,14 +1,26 @@
+const QUOTED_LITERAL = /"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'/g;
+
 /**
- * An error as it may be logged or stored beside the log: never event content. Postgres puts
- * values in its messages in double quotes (`invalid input syntax for type uuid: "..."`) and more
- * in `detail` and `where`, so for a database error (one with a SQLSTATE) quoted text is replaced
- * and those fields are never read.
+ * A message with every quoted literal blanked: Postgres quotes the offending value
+ * (`invalid input syntax for type integer: "someone@example.com"`).
+ */
+export function withoutQuotedLiterals(message: string): string {
+  const BLANKED = '\u0000';
+  return message
+    .replace(QUOTED_LITERAL, BLANKED)
+    // A quote left open (a message cut short) could still run into content: drop the rest.
+    .replace(/["'].*$/s, '…')
+    .replaceAll(BLANKED, '"…"');
+}
+
+/**
+ * An error as it may be stored beside the log or shown by a command: never event content. Only
+ * its message, with quoted literals blanked, and its code (a SQLSTATE for a database error);
+ * Postgres's `detail` and `where`, which quote the data, are never read. Log lines get the same
+ * treatment from the logger's serializer.
  */
 export function describeError(error: unknown): { message: string; code: string | null } {
   if (!(error instanceof Error)) return { message: `non-error thrown: ${typeof error}`, code: null };
   const code = (error as { code?: unknown }).code;
-  if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) {
-    return { message: error.message.replace(/"(?:[^"\\]|\\.)*"/g, '"…"'), code };
-  }
-  return { message: error.message, code: typeof code === 'string' ? code : null };
+  return { message: withoutQuotedLiterals(error.message), code: typeof code === 'string' ? code : null };
 }

@@ -1,4 +1,5 @@
 import { pino, type Logger } from 'pino';
+import { withoutQuotedLiterals } from './describe-error.ts';
 
 export type { Logger };
 
@@ -63,17 +64,6 @@ export function serializeError(error: unknown, causes = 0): unknown {
   if (source.cause !== undefined && causes < MAX_CAUSES) serialized.cause = serializeError(source.cause, causes + 1);
   if (Array.isArray(source.errors) && causes < MAX_CAUSES) serialized.errors = source.errors.slice(0, 10).map((inner) => serializeError(inner, causes + 1));
   return serialized;
-}
-
-const QUOTED_LITERAL = /"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'/g;
-
-function withoutQuotedLiterals(message: string): string {
-  const BLANKED = '\u0000';
-  return message
-    .replace(QUOTED_LITERAL, BLANKED)
-    // A quote left open (a message cut short) could still run into content: drop the rest.
-    .replace(/["'].*$/s, '…')
-    .replaceAll(BLANKED, '"…"');
 }
 
 /** The stack's frames under a first line rebuilt from the cleaned message, which it would otherwise repeat. */

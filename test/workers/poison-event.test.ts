@@ -117,16 +117,18 @@ describe('an event a projection cannot apply', function () {
     } finally {
       await runner.stop();
     }
+    // The flaky projection reads every invoice, so it set the poison aside too.
     const open = await listDeadLetters(t.ledger.database.db, { projection: 'flaky' });
-    expect(open.map((l) => l.error)).to.deep.equal(['cannot apply in_flaky yet']);
+    expect(open.map((l) => l.eventId === poisonId ? 'poison' : l.error)).to.deep.equal(['poison', 'cannot apply in_flaky yet']);
+    const flakyEvent = open[1]!.eventId;
 
     broken.clear();
     const outcomes = await retryDeadLetters(t.ledger.store, t.ledger.database.db, target);
-    expect(outcomes.map((o) => o.resolved)).to.deep.equal([true]);
+    expect(outcomes.map((o) => [o.eventId, o.resolved])).to.deep.equal([[poisonId, false], [flakyEvent, true]]);
     expect(applied.filter((id) => id === 'in_flaky')).to.have.length(1);
-    expect(await listDeadLetters(t.ledger.database.db, { projection: 'flaky' })).to.deep.equal([]);
+    expect((await listDeadLetters(t.ledger.database.db, { projection: 'flaky' })).map((l) => l.eventId)).to.deep.equal([poisonId]);
     const history = await listDeadLetters(t.ledger.database.db, { projection: 'flaky', includeResolved: true });
-    expect(history[0]!.resolvedAt).to.be.instanceOf(Date);
+    expect(history.find((l) => l.eventId === flakyEvent)!.resolvedAt).to.be.instanceOf(Date);
   });
 });
 
