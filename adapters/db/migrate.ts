@@ -22,10 +22,13 @@ const migrations: Record<string, Migration> = {
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
-/** Applies the pending migrations in order; returns the names newly applied. */
-export async function migrateDatabase(db: AnyDb): Promise<string[]> {
+/**
+ * Applies the pending migrations in order; returns the names newly applied. `upTo` stops after
+ * the named one (tests build an older release's schema with it).
+ */
+export async function migrateDatabase(db: AnyDb, options: { upTo?: string } = {}): Promise<string[]> {
   const migrator = new Migrator({ db, provider });
-  const { error, results } = await migrator.migrateToLatest();
+  const { error, results } = options.upTo ? await migrator.migrateTo(options.upTo) : await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }

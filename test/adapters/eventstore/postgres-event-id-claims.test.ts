@@ -19,10 +19,8 @@ describe('postgres event store: upgrading a log to event-id claims (migration 00
 
   before(async () => {
     database = await freshDatabase();
-    await migrateDatabase(database.db);
-    // The database as the previous version left it: no claims table, migration 004 not run.
-    await database.pool.query(`DROP TABLE event_id_claims`);
-    await database.pool.query(`DELETE FROM kysely_migration WHERE name = '004-event-id-claims'`);
+    // The database as the previous version left it: migration 004 not run.
+    await migrateDatabase(database.db, { upTo: '003-event-store' });
     // `twice` was parked, then routed to tenant-u (transaction 20, though at a higher global
     // position than T's copy), then redelivered into tenant-t (transaction 30). Log order is
     // by transaction id: tenant-u's copy is the first.
@@ -35,7 +33,7 @@ describe('postgres event store: upgrading a log to event-id claims (migration 00
       [twice, once],
     );
     await database.pool.query(`INSERT INTO streams (stream_name, revision) VALUES ('unrouted', 0), ('tenant-t', 0), ('tenant-u', 1)`);
-    expect(await migrateDatabase(database.db)).to.deep.equal(['004-event-id-claims']);
+    expect(await migrateDatabase(database.db)).to.include('004-event-id-claims');
     store = createPostgresEventStore(database.pool);
   });
 
