@@ -33,7 +33,6 @@ export interface TestLedger {
 
 /** The ledger wired as `serve` wires it, on a fresh database, driven in-process. */
 export async function startTestLedger(env: NodeJS.ProcessEnv = {}): Promise<TestLedger> {
-  const database = await freshDatabase();
   const config = loadConfig({
     NODE_ENV: 'test',
     DATA_DIR: mkdtempSync(join(tmpdir(), 'ledger-test-')),
@@ -41,6 +40,7 @@ export async function startTestLedger(env: NodeJS.ProcessEnv = {}): Promise<Test
     LOG_LEVEL: 'info',
     ...env,
   });
+  const database = await freshDatabase({ timeouts: config.databaseTimeouts });
   const logs: Record<string, unknown>[] = [];
   const sink = new Writable({
     write(chunk, _encoding, done) {
