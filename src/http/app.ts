@@ -1,13 +1,23 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
 import type { Ledger } from '../ledger.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
 import { registerBillingApi } from './billing-api.ts';
 import { answerClientError, installErrorHandlers } from './errors.ts';
-import { registerHealthRoutes } from './health.ts';
+import { trackIngestHealth } from '../webhooks/ingest-health.ts';
+import { registerHealthRoutes, type ReadinessCheck } from './health.ts';
 import { registerWebhookRoutes } from './webhooks.ts';
 
-export function buildHttpApp(ledger: Ledger, options: { logger: Logger; metrics: Metrics; webhookSecrets: readonly string[] }): FastifyInstance {
+export interface HttpAppOptions {
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly webhookSecrets: readonly string[];
+  /** More named /readyz checks, beside the event store, the database and webhook ingest. */
+  readonly readinessChecks?: Readonly<Record<string, ReadinessCheck>>;
+}
+
+export function buildHttpApp(ledger: Ledger, options: HttpAppOptions): FastifyInstance {
   const app: FastifyInstance = Fastify({
     loggerInstance: options.logger as FastifyBaseLogger,
     // The webhook route logs its own line per delivery, with what an operator needs.
@@ -16,8 +26,18 @@ export function buildHttpApp(ledger: Ledger, options: { logger: Logger; metrics:
     clientErrorHandler: answerClientError,
   });
   installErrorHandlers(app);
-  registerHealthRoutes(app, { store: ledger.store, db: ledger.database.db, metrics: options.metrics });
+  const ingestHealth = trackIngestHealth();
+  registerHealthRoutes(app, {
+    metrics: options.metrics,
+    checks: {
+      event_store: async () => (await ledger.store.ping(), null),
+      database: async () => (await sql`select 1`.execute(ledger.database.db), null),
+      ingest: async () => ingestHealth.problem(),
+      ...options.readinessChecks,
+    },
+  });
   registerWebhookRoutes(app, {
+    ingestHealth,
     store: ledger.store,
     tenantExists: (id) => ledger.tenants.exists(id),
     tenantForStripeObject: (id) => ledger.routing.tenantForStripeObject(id),
