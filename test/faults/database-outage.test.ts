@@ -1,12 +1,9 @@
 import { expect } from 'chai';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
-import { createScratchDatabase, type ScratchDatabase } from '../../adapters/db/scratch-database.ts';
-import { loadConfig } from '../../src/config.ts';
-import { openLedger } from '../../src/ledger.ts';
 import { startTcpProxy, type TcpProxy } from '../adapters/eventstore/tcp-proxy.ts';
 import { testServerUrl } from '../support/database.ts';
-import { childEnv, deliverInvoicePaid, inParallel, startServe, type ServeProcess } from './serve-process.ts';
+import { deliverInvoicePaid, inParallel, serveOnScratchDatabase } from './serve-process.ts';
 
 /** Stripe event ids the `events` table holds. */
 async function storedStripeEventIds(url: string): Promise<Set<string>> {
@@ -20,17 +17,6 @@ async function storedStripeEventIds(url: string): Promise<Set<string>> {
   }
 }
 
-async function createTenants(databaseUrl: string, count: number): Promise<string[]> {
-  const ledger = await openLedger(loadConfig({ NODE_ENV: 'test', DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent' }), { command: 'test' });
-  try {
-    const ids: string[] = [];
-    for (let i = 0; i < count; i++) ids.push((await ledger.tenants.create(`Tenant ${i}`)).tenant.id);
-    return ids;
-  } finally {
-    await ledger.close();
-  }
-}
-
 /**
  * The ledger's connections are killed under it (an administrator, a failover, a restart) or the
  * database goes away entirely: the process stays up, answers 503 while it cannot store, says why
@@ -38,32 +24,14 @@ async function createTenants(databaseUrl: string, count: number): Promise<string
  */
 describe('a database outage under load (ledger serve, Postgres server)', function () {
   this.timeout(120_000);
-  let scratch: ScratchDatabase;
-  let tenants: string[];
-  let server: ServeProcess | undefined;
-  let cleanup = () => {};
-
-  before(async function () {
-    // PGlite runs inside the ledger's own process: there is no backend to terminate and no
-    // server to lose, so these faults exist only with a Postgres server.
-    if (!testServerUrl) this.skip();
-    scratch = await createScratchDatabase(testServerUrl, 'ledger_fault_test');
-    tenants = await createTenants(scratch.url, 4);
-  });
-  afterEach(async () => {
-    await server?.stop();
-    server = undefined;
-    cleanup();
-  });
-  after(async () => {
-    await scratch?.drop();
-  });
+  // PGlite runs inside the ledger's own process: there is no backend to terminate and no
+  // server to lose, so these faults exist only with a Postgres server (skipped on embedded).
+  const suite = serveOnScratchDatabase('ledger_fault_test', { tenants: 4 });
 
   it('survives every backend being terminated, repeatedly, while webhooks arrive', async () => {
-    const child = childEnv({ DATABASE_URL: scratch.url });
-    cleanup = child.cleanup;
-    server = await startServe(child.env);
-    const dbName = new URL(scratch.url).pathname.slice(1);
+    const server = await suite.start();
+    const { tenants } = suite;
+    const dbName = new URL(suite.url).pathname.slice(1);
     const killer = new pg.Client({ connectionString: testServerUrl });
     await killer.connect();
     let storming = true;
@@ -81,7 +49,7 @@ describe('a database outage under load (ledger serve, Postgres server)', functio
     try {
       deliveries = await inParallel(ids, 16, async (evt, i) => ({
         evt,
-        ...(await deliverInvoicePaid(server!.url, { evt, tenant: tenants[i % tenants.length]! })),
+        ...(await deliverInvoicePaid(server.url, { evt, tenant: tenants[i % tenants.length]! })),
       }));
     } finally {
       storming = false;
@@ -97,27 +65,24 @@ describe('a database outage under load (ledger serve, Postgres server)', functio
     expect([...statuses.keys()].every((s) => s === 200 || s === 503), JSON.stringify([...statuses])).to.equal(true);
     const accepted = deliveries.filter((d) => d.status === 200).map((d) => d.evt);
     expect(accepted.length, JSON.stringify([...statuses])).to.be.greaterThan(0);
-    const stored = await storedStripeEventIds(scratch.url);
+    const stored = await storedStripeEventIds(suite.url);
     expect(accepted.filter((evt) => !stored.has(evt)), 'answered 2xx but not stored').to.deep.equal([]);
 
     // After the storm, a new webhook is stored: no restart needed.
     const after = await deliverInvoicePaid(server.url, { evt: 'evt_after_storm', tenant: tenants[0]! });
     expect(after.status, after.body).to.equal(200);
-    expect((await storedStripeEventIds(scratch.url)).has('evt_after_storm')).to.equal(true);
+    expect((await storedStripeEventIds(suite.url)).has('evt_after_storm')).to.equal(true);
   });
 
   it('answers 503 while the database is gone, says why on /readyz, and resumes by itself', async () => {
     const target = new URL(testServerUrl!);
     const proxy: TcpProxy = await startTcpProxy(target.hostname, Number(target.port || 5432));
-    const viaProxy = new URL(scratch.url);
+    suite.afterTest(() => proxy.close());
+    const viaProxy = new URL(suite.url);
     viaProxy.host = proxy.address;
-    const child = childEnv({ DATABASE_URL: viaProxy.toString() });
-    cleanup = () => {
-      child.cleanup();
-      void proxy.close();
-    };
-    server = await startServe(child.env);
-    const url = server.url;
+    const server = await suite.start(viaProxy.toString());
+    const { url } = server;
+    const { tenants } = suite;
     expect((await deliverInvoicePaid(url, { evt: 'evt_before_cut', tenant: tenants[1]! })).status).to.equal(200);
 
     // Webhooks keep arriving, 16 at a time, before, during and after the outage.
@@ -162,7 +127,7 @@ describe('a database outage under load (ledger serve, Postgres server)', functio
     }
     expect(server.running(), `the server died:\n${server.stderr()}`).to.equal(true);
     expect(deliveries.filter((d) => d.status !== 200 && d.status !== 503), 'answers other than 200/503').to.deep.equal([]);
-    const stored = await storedStripeEventIds(scratch.url);
+    const stored = await storedStripeEventIds(suite.url);
     expect(stored.has('evt_during_cut')).to.equal(true);
     expect(deliveries.filter((d) => d.status === 200 && !stored.has(d.evt)).map((d) => d.evt), 'answered 2xx but not stored').to.deep.equal([]);
     expect(deliveries.filter((d) => d.status === 200).length).to.be.greaterThan(0);

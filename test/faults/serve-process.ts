@@ -2,7 +2,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createScratchDatabase, type ScratchDatabase } from '../../adapters/db/scratch-database.ts';
 import { signStripePayload } from '../../adapters/stripe/webhook-signature.ts';
+import { loadConfig } from '../../src/config.ts';
+import { openLedger } from '../../src/ledger.ts';
+import { testServerUrl } from '../support/database.ts';
 import { paidInvoiceEvent } from '../support/invoice-events.ts';
 
 export const FAULT_TEST_SECRET = 'whsec_fault_test_secret';
@@ -112,4 +116,59 @@ export async function inParallel<T, R>(items: readonly T[], concurrency: number,
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
   return results;
+}
+
+export interface ServeOnScratch {
+  /** The scratch database's URL. */
+  readonly url: string;
+  readonly tenants: readonly string[];
+  /** Starts `ledger serve` on the scratch database (or `databaseUrl`, e.g. through a proxy); stopped after the test. */
+  start(databaseUrl?: string): Promise<ServeProcess>;
+  /** Runs after the test, once its server has stopped. */
+  afterTest(cleanup: () => void | Promise<void>): void;
+}
+
+/**
+ * Mocha hooks for a suite of `ledger serve` processes on a scratch database of its own, with
+ * `tenants` created in it. Postgres server only: the suite is skipped on the embedded store.
+ */
+export function serveOnScratchDatabase(prefix: string, options: { tenants: number }): ServeOnScratch {
+  let scratch: ScratchDatabase | undefined;
+  let tenants: string[] = [];
+  let server: ServeProcess | undefined;
+  const cleanups: (() => void | Promise<void>)[] = [];
+  before(async function () {
+    if (!testServerUrl) this.skip();
+    scratch = await createScratchDatabase(testServerUrl, prefix);
+    const ledger = await openLedger(loadConfig({ NODE_ENV: 'test', DATABASE_URL: scratch.url }), { command: 'test' });
+    try {
+      for (let i = 0; i < options.tenants; i++) tenants.push((await ledger.tenants.create(`Tenant ${i}`)).tenant.id);
+    } finally {
+      await ledger.close();
+    }
+  });
+  afterEach(async () => {
+    await server?.stop();
+    server = undefined;
+    for (const cleanup of cleanups.splice(0)) await cleanup();
+  });
+  after(async () => {
+    await scratch?.drop();
+    tenants = [];
+  });
+  return {
+    get url() {
+      return scratch!.url;
+    },
+    get tenants() {
+      return tenants;
+    },
+    async start(databaseUrl = scratch!.url) {
+      const child = childEnv({ DATABASE_URL: databaseUrl });
+      cleanups.push(child.cleanup);
+      server = await startServe(child.env);
+      return server;
+    },
+    afterTest: (cleanup) => void cleanups.push(cleanup),
+  };
 }

@@ -4,15 +4,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { withoutStatementTimeout } from '../../adapters/db/long-running.ts';
-import { createScratchDatabase, type ScratchDatabase } from '../../adapters/db/scratch-database.ts';
 import type { DatabaseFailure } from '../../adapters/db/database-errors.ts';
 import { loadConfig } from '../../src/config.ts';
 import { openLedger } from '../../src/ledger.ts';
 import { holdAppend } from '../adapters/eventstore/out-of-order-helpers.ts';
-import { testServerUrl, testStoreKind } from '../support/database.ts';
+import { testStoreKind } from '../support/database.ts';
 import { paidInvoiceEvent } from '../support/invoice-events.ts';
 import { startTestLedger } from '../support/test-ledger.ts';
-import { childEnv, deliverInvoicePaid, startServe, type ServeProcess } from './serve-process.ts';
+import { deliverInvoicePaid, serveOnScratchDatabase } from './serve-process.ts';
 
 const readiness = async (url: string) => {
   const res = await fetch(`${url}/readyz`);
@@ -27,35 +26,15 @@ describe('a stuck database (timeouts)', function () {
   this.timeout(60_000);
 
   describe('on a Postgres server', () => {
-    let scratch: ScratchDatabase;
-    let tenantId: string;
-    let server: ServeProcess | undefined;
-    let cleanup = () => {};
-
-    before(async function () {
-      // PGlite has one connection, served in-process: no other session can hold a lock or sit
-      // idle in a transaction; the pool's connect timeout guards it (tested below).
-      if (!testServerUrl) this.skip();
-      scratch = await createScratchDatabase(testServerUrl, 'ledger_stuck_test');
-      const ledger = await openLedger(loadConfig({ NODE_ENV: 'test', DATABASE_URL: scratch.url }), { command: 'test' });
-      tenantId = (await ledger.tenants.create('Stuck')).tenant.id;
-      await ledger.close();
-    });
-    afterEach(async () => {
-      await server?.stop();
-      server = undefined;
-      cleanup();
-    });
-    after(async () => {
-      await scratch?.drop();
-    });
+    // PGlite has one connection, served in-process: no other session can hold a lock or sit
+    // idle in a transaction; the pool's connect timeout guards it (tested below).
+    const suite = serveOnScratchDatabase('ledger_stuck_test', { tenants: 1 });
 
     it("answers 503 within the lock timeout while a stream's lock is held, and stores the redelivery once it is free", async () => {
-      const child = childEnv({ DATABASE_URL: scratch.url });
-      cleanup = child.cleanup;
-      server = await startServe(child.env);
+      const server = await suite.start();
+      const tenantId = suite.tenants[0]!;
       // Another session holds the stream with the very statements an append runs, and stalls.
-      const holder = new pg.Client({ connectionString: scratch.url });
+      const holder = new pg.Client({ connectionString: suite.url });
       await holder.connect();
       try {
         const held = await holdAppend(holder, `tenant-${tenantId}`, [{ id: randomUUID(), type: 'Held', data: {} }]);
@@ -85,7 +64,7 @@ describe('a stuck database (timeouts)', function () {
     it('ends a transaction of ours left idle, on the server', async () => {
       const failures: DatabaseFailure[] = [];
       const ledger = await openLedger(
-        loadConfig({ NODE_ENV: 'test', DATABASE_URL: scratch.url, DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: '300' }),
+        loadConfig({ NODE_ENV: 'test', DATABASE_URL: suite.url, DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: '300' }),
         { command: 'test', onConnectionError: (failure) => failures.push(failure) },
       );
       try {
@@ -110,7 +89,7 @@ describe('a stuck database (timeouts)', function () {
     });
 
     it('runs a long statement only where the timeout was lifted for it', async () => {
-      const ledger = await openLedger(loadConfig({ NODE_ENV: 'test', DATABASE_URL: scratch.url, DB_STATEMENT_TIMEOUT_MS: '200' }), { command: 'test' });
+      const ledger = await openLedger(loadConfig({ NODE_ENV: 'test', DATABASE_URL: suite.url, DB_STATEMENT_TIMEOUT_MS: '200' }), { command: 'test' });
       try {
         let canceled: unknown;
         await sql`select pg_sleep(0.5)`.execute(ledger.database.db).catch((error: unknown) => (canceled = error));
