@@ -1,5 +1,8 @@
 import { createAdvisoryLeases, type LeaseProvider } from '../adapters/db/advisory-lease.ts';
+import { sql } from 'kysely';
 import { openDatabase, type Database } from '../adapters/db/database.ts';
+import type { DatabaseFailure } from '../adapters/db/database-errors.ts';
+import { withoutStatementTimeout } from '../adapters/db/long-running.ts';
 import { migrateDatabase } from '../adapters/db/migrate.ts';
 import { syncPlans } from '../adapters/db/plan-repository.ts';
 import { createRoutingRepository, type RoutingRepository } from '../projections/routing/queries.ts';
@@ -41,6 +44,8 @@ export interface OpenLedgerOptions {
   readonly command: string;
   /** Overrides config.databaseUrl / the data directory (tests pass a fresh database). */
   readonly database?: Database;
+  /** Told when one of the pool's connections fails (it is replaced); `serve` logs it. */
+  readonly onConnectionError?: (failure: DatabaseFailure) => void;
 }
 
 export async function openLedger(config: Config, options: OpenLedgerOptions): Promise<Ledger> {
@@ -51,7 +56,14 @@ export async function openLedger(config: Config, options: OpenLedgerOptions): Pr
   }
   const plans = loadPlanCatalogue(config.planCatalogFile);
   const database =
-    options.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, command: options.command }));
+    options.database ??
+    (await openDatabase({
+      databaseUrl: config.databaseUrl,
+      dataDir: config.dataDir,
+      command: options.command,
+      timeouts: config.databaseTimeouts,
+      onConnectionError: options.onConnectionError,
+    }));
   try {
     await migrate(database, plans);
     // A log restored from a logical dump into another cluster cannot be read in order: refuse it.
@@ -88,20 +100,22 @@ export async function openLedger(config: Config, options: OpenLedgerOptions): Pr
  * Idempotent: every start brings the schema up to date, so `migrate` is optional in development.
  * Instances starting together on one server take turns: concurrent `CREATE ... IF NOT EXISTS`
  * can still collide. (The embedded store has one process, and one connection to lock with.)
+ * Migrations may be long, and so may the wait for another instance's: both lift the timeouts.
  */
 async function migrate(database: Database, plans: PlanCatalogue): Promise<void> {
   const run = async () => {
-    await migrateDatabase(database.db);
+    await withoutStatementTimeout(database.db, (trx) => migrateDatabase(trx));
     for (const projection of allProjections) await prepareLiveTables(database.db, projection);
     await syncPlans(database.db, plans);
   };
   if (database.kind === 'embedded') return run();
-  const lock = await database.pool.connect();
-  try {
-    await lock.query(`select pg_advisory_lock(hashtext('ledger-migrate'))`);
-    await run();
-  } finally {
-    await lock.query(`select pg_advisory_unlock(hashtext('ledger-migrate'))`).catch(() => {});
-    lock.release();
-  }
+  await database.db.connection().execute(async (lock) => {
+    // A session lock, taken in a transaction only so that the wait for it may be long.
+    await withoutStatementTimeout(lock, (trx) => sql`select pg_advisory_lock(hashtext('ledger-migrate'))`.execute(trx), { waitForLocks: true });
+    try {
+      await run();
+    } finally {
+      await sql`select pg_advisory_unlock(hashtext('ledger-migrate'))`.execute(lock).catch(() => {});
+    }
+  });
 }

@@ -17,7 +17,11 @@ export interface RunningServer {
 /** The ledger process: HTTP, projection runners and the re-router, stopped together. */
 export async function serve(config: Config, logger: Logger): Promise<RunningServer> {
   const { secrets, generatedIn } = ensureWebhookSecrets(config);
-  const ledger = await openLedger(config, { command: 'ledger serve' });
+  const ledger = await openLedger(config, {
+    command: 'ledger serve',
+    // The reason only: a server's message can quote what was being written.
+    onConnectionError: (failure) => logger.warn({ reason: failure.reason }, 'a database connection failed; it is discarded and replaced'),
+  });
   const metrics = createMetrics();
   const runnerOptions = {
     hooks: { applied: metrics.projectionApplied, failed: metrics.projectionFailed, setAside: metrics.projectionSetAside },
@@ -38,11 +42,17 @@ export async function serve(config: Config, logger: Logger): Promise<RunningServ
     onSample: metrics.observeProjections,
   });
   const app = buildHttpApp(ledger, { logger, metrics, webhookSecrets: secrets, monitor });
+  let stopping = false;
+  // A request in flight when the stop begins is answered; its keep-alive connection must not
+  // then hold the server open until it idles out.
+  app.addHook('onSend', async (_request, reply) => {
+    if (stopping) reply.header('connection', 'close');
+  });
+  // Stops taking requests and lets those in flight finish (each bounded by the database
+  // timeouts) while the runners finish their batch; the pool closes once all are done.
   const stopAll = async () => {
-    await app.close();
-    await rerouter.stop();
-    await monitor.stop();
-    await Promise.all(workers.map((w) => w.stop()));
+    stopping = true;
+    await Promise.all([app.close(), rerouter.stop(), monitor.stop(), ...workers.map((w) => w.stop())]);
     await ledger.close();
   };
   try {

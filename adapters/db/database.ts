@@ -1,6 +1,9 @@
 import pg from 'pg';
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect, type Transaction } from 'kysely';
+import { OperatorError } from '../../domain/operator-error.ts';
+import { describeDatabaseError, type DatabaseFailure } from './database-errors.ts';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres.ts';
+import { createPool, DEFAULT_DATABASE_TIMEOUTS, type DatabaseTimeouts } from './pool.ts';
 
 // Stream positions and money in minor units are bigint columns: read them as bigint, never as
 // a lossy number or a string that arithmetic would concatenate.
@@ -9,6 +12,8 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (value) => BigInt(value));
 /** Kysely over no declared tables: each module adds its own with `db.withTables<T>()`. */
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export type AnyDb = Kysely<{}>;
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export type AnyTransaction = Transaction<{}>;
 
 export interface Database {
   readonly pool: pg.Pool;
@@ -28,6 +33,15 @@ export interface DatabaseOptions {
   /** Which command opens the store, shown to a second process that finds it locked. */
   readonly command: string;
   readonly poolSize?: number;
+  /** Statement, lock, idle-in-transaction and connect timeouts (default: DEFAULT_DATABASE_TIMEOUTS). */
+  readonly timeouts?: DatabaseTimeouts | undefined;
+  /** Told (for a warning) when one of the pool's connections fails; it is replaced on demand. */
+  readonly onConnectionError?: ((failure: DatabaseFailure) => void) | undefined;
+}
+
+/** The database named by DATABASE_URL does not answer at start: nothing else can work. */
+export class DatabaseUnavailableError extends OperatorError {
+  override readonly name = 'DatabaseUnavailableError';
 }
 
 function describeUrl(url: string): string {
@@ -52,16 +66,28 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   // query's parameters to another's statement. One connection keeps every query whole; PGlite
   // runs one query at a time anyway.
   const max = embedded ? 1 : (options.poolSize ?? 10);
-  const pool = new pg.Pool({ connectionString: url, max });
-  // An idle client that loses its server (restart, network) must not crash the process.
-  pool.on('error', () => {});
+  // PGlite ignores the timeouts (its socket server drops startup parameters, and a SET one
+  // never fires: WebAssembly Postgres has no timer signals). They matter less there: one
+  // process, one connection, so no other session can hold a lock or sit idle in a
+  // transaction; what bounds a wait is the pool's connect timeout, for that one connection.
+  const pool = createPool({ url, max, timeouts: options.timeouts ?? DEFAULT_DATABASE_TIMEOUTS, onConnectionError: options.onConnectionError });
+  const description = embedded ? `embedded store in ${options.dataDir ?? 'memory'}` : describeUrl(url);
+  if (!embedded) {
+    try {
+      await pool.query('select 1');
+    } catch (error) {
+      await pool.end().catch(() => {});
+      const { kind, reason } = describeDatabaseError(error);
+      throw new DatabaseUnavailableError(`Cannot use the database ${description}: ${kind === 'other' ? (error as Error).message : reason}`);
+    }
+  }
   const db: AnyDb = new Kysely({ dialect: new PostgresDialect({ pool }) });
   let closed = false;
   return {
     pool,
     db,
     kind: embedded ? 'embedded' : 'postgres',
-    description: embedded ? `embedded store in ${options.dataDir ?? 'memory'}` : describeUrl(url),
+    description,
     async close() {
       if (closed) return;
       closed = true;

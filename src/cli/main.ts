@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { constants } from 'node:os';
 import { Command, Option } from 'commander';
 import { allProjections } from '../../projections/all.ts';
 import { OperatorError } from '../../domain/operator-error.ts';
@@ -46,17 +47,28 @@ program
     const logger = createLogger(config.logLevel);
     const server = await serve(config, logger);
     let stopping = false;
-    const stop = (signal: string) => {
-      if (stopping) return;
+    const stop = (signal: NodeJS.Signals) => {
+      if (stopping) {
+        // An operator who asks twice means now.
+        process.stderr.write(`${signal} again: exiting without waiting for the shutdown to finish\n`);
+        process.exit(128 + (constants.signals[signal] ?? 0));
+      }
       stopping = true;
       logger.info({ signal }, 'shutting down');
+      setTimeout(() => {
+        process.stderr.write(`Shutdown did not finish within ${config.shutdownTimeoutMs} ms (SHUTDOWN_TIMEOUT_MS); exiting\n`);
+        process.exit(1);
+      }, config.shutdownTimeoutMs).unref();
       server.close().then(
-        () => process.exit(0),
+        () => {
+          logger.info('stopped');
+          process.exit(0);
+        },
         (error) => fail(error),
       );
     };
-    process.once('SIGINT', () => stop('SIGINT'));
-    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
   });
 
 program

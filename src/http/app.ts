@@ -1,10 +1,12 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
 import type { Ledger } from '../ledger.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
 import type { MonitorSnapshot } from '../workers/projection-monitor.ts';
 import { registerBillingApi } from './billing-api.ts';
 import { answerClientError, installErrorHandlers } from './errors.ts';
+import { trackIngestHealth } from '../webhooks/ingest-health.ts';
 import { registerHealthRoutes } from './health.ts';
 import { registerWebhookRoutes } from './webhooks.ts';
 
@@ -25,8 +27,18 @@ export function buildHttpApp(ledger: Ledger, options: HttpAppOptions): FastifyIn
     clientErrorHandler: answerClientError,
   });
   installErrorHandlers(app);
-  registerHealthRoutes(app, { store: ledger.store, db: ledger.database.db, metrics: options.metrics, monitor: options.monitor });
+  const ingestHealth = trackIngestHealth();
+  registerHealthRoutes(app, {
+    metrics: options.metrics,
+    checks: {
+      event_store: async () => (await ledger.store.ping(), null),
+      database: async () => (await sql`select 1`.execute(ledger.database.db), null),
+      ingest: async () => ingestHealth.problem(),
+    },
+    monitor: options.monitor,
+  });
   registerWebhookRoutes(app, {
+    ingestHealth,
     store: ledger.store,
     tenantExists: (id) => ledger.tenants.exists(id),
     tenantForStripeObject: (id) => ledger.routing.tenantForStripeObject(id),

@@ -1,31 +1,49 @@
 import type { FastifyInstance } from 'fastify';
-import { sql } from 'kysely';
-import type { AnyDb } from '../../adapters/db/database.ts';
-import type { EventStore } from '../../domain/ports/event-store.ts';
+import { describeDatabaseError } from '../../adapters/db/database-errors.ts';
 import type { Metrics } from '../metrics.ts';
 import type { MonitorSnapshot } from '../workers/projection-monitor.ts';
 import { projectionReadiness } from './projection-readiness.ts';
 
-const within = <T>(promise: Promise<T>, ms: number) =>
-  Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms).unref())]);
+/**
+ * One named part of readiness: resolves null when it is fine, or why it is not. A check that
+ * throws is down, with the error described in words safe to show (never a server message,
+ * which could quote data).
+ */
+export type ReadinessCheck = () => Promise<string | null>;
 
-export function registerHealthRoutes(app: FastifyInstance, deps: { store: EventStore; db: AnyDb; metrics: Metrics; monitor?: { latest(): MonitorSnapshot | null } | undefined }): void {
+const CHECK_TIMEOUT_MS = 2000;
+
+class NoAnswerError extends Error {}
+
+const within = <T>(promise: Promise<T>, ms: number) =>
+  Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new NoAnswerError(`no answer within ${ms} ms`)), ms).unref())]);
+
+async function run(check: ReadinessCheck): Promise<string> {
+  try {
+    const problem = await within(check(), CHECK_TIMEOUT_MS);
+    return problem === null ? 'ok' : `down: ${problem}`;
+  } catch (error) {
+    return `down: ${error instanceof NoAnswerError ? error.message : describeDatabaseError(error).reason}`;
+  }
+}
+
+/**
+ * /healthz: the process is up. /readyz: every named check passes (200), else 503 with each
+ * check's state, `ok` or `down: <why>`, so a load balancer stops sending traffic and an
+ * operator sees which part failed. Projections behind, stalled or with events set aside make it
+ * `degraded` (still 200: webhooks are taken), with each problem in words.
+ */
+export function registerHealthRoutes(
+  app: FastifyInstance,
+  deps: { metrics: Metrics; checks: Readonly<Record<string, ReadinessCheck>>; monitor?: { latest(): MonitorSnapshot | null } | undefined },
+): void {
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/metrics', async (_request, reply) => reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics()));
   app.get('/readyz', async (_request, reply) => {
-    const check = async (run: () => Promise<unknown>) => {
-      try {
-        await within(run(), 2000);
-        return 'ok';
-      } catch (error) {
-        return `down: ${(error as Error).message}`;
-      }
-    };
-    const checks = {
-      event_store: await check(() => deps.store.ping()),
-      database: await check(() => sql`select 1`.execute(deps.db)),
-    };
-    const ready = Object.values(checks).every((c) => c === 'ok');
+    const names = Object.keys(deps.checks);
+    const states = await Promise.all(names.map((name) => run(deps.checks[name]!)));
+    const checks = Object.fromEntries(names.map((name, i) => [name, states[i]!]));
+    const ready = states.every((state) => state === 'ok');
     const { degraded, problems, projections } = projectionReadiness(deps.monitor?.latest() ?? null);
     const status = !ready ? 'unavailable' : degraded ? 'degraded' : 'ready';
     return reply.code(ready ? 200 : 503).send({ status, checks, problems, projections });

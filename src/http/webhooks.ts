@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { verifyStripeSignature, WebhookSignatureError } from '../../adapters/stripe/webhook-signature.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
+import type { IngestHealth } from '../webhooks/ingest-health.ts';
 import { ingestStripeEvent, recordUnreadableStripeEvent, type IngestDeps } from '../webhooks/ingest.ts';
 import { readStripeEvent } from '../webhooks/read-stripe-event.ts';
 import { sendError } from './errors.ts';
@@ -12,6 +13,8 @@ export interface WebhookRouteDeps extends IngestDeps {
   readonly webhookSecrets: readonly string[];
   readonly logger: Logger;
   readonly metrics: Metrics;
+  /** Told whether each store attempt succeeded, for /readyz. */
+  readonly ingestHealth: IngestHealth;
 }
 
 /**
@@ -55,6 +58,7 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: WebhookRouteDe
           const result = read.ok
             ? await ingestStripeEvent(deps, read.envelope, new Date(), deliveredBody)
             : await recordUnreadableStripeEvent(deps, { body: read.body!, reason: read.reason, detail: read.detail }, new Date(), deliveredBody);
+          deps.ingestHealth.succeeded();
           const outcome = result.duplicate ? 'duplicate' : result.tenantId ? 'appended' : 'parked';
           deps.metrics.webhook(outcome, seconds());
           const line = { stripeEventId, type, tenantId: result.tenantId, outcome, unstorableBody: unstorable, latencyMs: Math.round(seconds() * 1000) };
@@ -63,6 +67,7 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: WebhookRouteDe
           else log.warn({ ...line, reason: read.reason, detail: read.detail }, 'webhook');
           return reply.code(200).send({ received: true, duplicate: result.duplicate, routed: result.tenantId !== null });
         } catch (error) {
+          deps.ingestHealth.failed(error);
           deps.metrics.webhook('failed', seconds());
           log.error({ err: error, stripeEventId, type, outcome: 'failed', latencyMs: Math.round(seconds() * 1000) }, 'webhook');
           return sendError(reply, 503, 'store_unavailable', 'the event could not be recorded; Stripe will retry');

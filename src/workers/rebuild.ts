@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { LeaseProvider } from '../../adapters/db/advisory-lease.ts';
+import { withoutStatementTimeout } from '../../adapters/db/long-running.ts';
 import type { EventStore, GlobalPosition } from '../../domain/ports/event-store.ts';
 import { comparePositions } from '../../domain/ports/event-store.ts';
 import type { Projection, ProjectionContext, ProjectionDb } from '../../projections/projection.ts';
@@ -111,9 +112,8 @@ async function rebuildHoldingLease(
     eventsApplied += shadowRun.applied;
     setAside.push(...shadowRun.setAside);
 
-    const swapped = await db.transaction().execute(async (trx) => {
-      // Comparing and swapping large tables may take longer than a statement is otherwise allowed.
-      await sql`set local statement_timeout = 0`.execute(trx);
+    // Comparing and swapping large tables may take longer than a statement is otherwise allowed.
+    const swapped = await withoutStatementTimeout(db, async (trx) => {
       const liveNow = await readCheckpoint(trx, live.checkpointName, { forUpdate: true });
       const stillOutdated = !liveNow.exists || liveNow.schemaVersion !== projection.version || !(await tablesExist(trx, 'public', projection.tables));
       // Another process upgraded the live tables meanwhile, or live moved on: go round again.

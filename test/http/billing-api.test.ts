@@ -124,7 +124,7 @@ describe('billing API', function () {
       expect((await t.get('/healthz')).json).to.deep.equal({ status: 'ok' });
       const ready = await t.get('/readyz');
       expect(ready.status).to.equal(200);
-      expect(ready.json).to.deep.include({ status: 'ready', checks: { event_store: 'ok', database: 'ok' } });
+      expect(ready.json).to.deep.include({ status: 'ready', checks: { event_store: 'ok', database: 'ok', ingest: 'ok' } });
     });
 
     it('answers unknown routes with a JSON 404', async () => {

@@ -17,6 +17,22 @@ describe('configuration', () => {
     expect(loadConfig({ STRIPE_WEBHOOK_SIGNING_SECRET: 'whsec_new, whsec_old' }).webhookSecrets).to.deep.equal(['whsec_new', 'whsec_old']);
   });
 
+  it('bounds every database wait and the shutdown, with defaults and checked overrides', () => {
+    expect(loadConfig({}).databaseTimeouts).to.deep.equal({ statementMs: 5000, lockMs: 2000, idleInTransactionMs: 10000, connectMs: 3000 });
+    expect(loadConfig({}).shutdownTimeoutMs).to.equal(10000);
+    const set = loadConfig({ DB_STATEMENT_TIMEOUT_MS: '30000', DB_LOCK_TIMEOUT_MS: '500', DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: '60000', DB_CONNECT_TIMEOUT_MS: '1000', SHUTDOWN_TIMEOUT_MS: '25000' });
+    expect(set.databaseTimeouts).to.deep.equal({ statementMs: 30000, lockMs: 500, idleInTransactionMs: 60000, connectMs: 1000 });
+    expect(set.shutdownTimeoutMs).to.equal(25000);
+    // 0 would mean "wait forever" to Postgres and pg.
+    expect(() => loadConfig({ DB_STATEMENT_TIMEOUT_MS: '0', DB_LOCK_TIMEOUT_MS: '2s', DB_CONNECT_TIMEOUT_MS: '1.5', SHUTDOWN_TIMEOUT_MS: '-1' }))
+      .to.throw(ConfigError)
+      .with.property('message')
+      .that.includes('DB_STATEMENT_TIMEOUT_MS')
+      .and.includes('DB_LOCK_TIMEOUT_MS')
+      .and.includes('DB_CONNECT_TIMEOUT_MS')
+      .and.includes('SHUTDOWN_TIMEOUT_MS');
+  });
+
   it('names every problem in one error', () => {
     let error: unknown;
     try {

@@ -1,4 +1,5 @@
 import { openDatabase, type Database } from '../../adapters/db/database.ts';
+import type { DatabaseTimeouts } from '../../adapters/db/pool.ts';
 import { createScratchDatabase } from '../../adapters/db/scratch-database.ts';
 
 /**
@@ -14,13 +15,13 @@ export interface TestDatabase extends Database {
   readonly url: string | undefined;
 }
 
-export async function freshDatabase(): Promise<TestDatabase> {
+export async function freshDatabase(options: { timeouts?: DatabaseTimeouts } = {}): Promise<TestDatabase> {
   if (!testServerUrl) {
-    const database = await openDatabase({ dataDir: null, command: 'test' });
+    const database = await openDatabase({ dataDir: null, command: 'test', timeouts: options.timeouts });
     return Object.assign(database, { url: undefined });
   }
   const scratch = await createScratchDatabase(testServerUrl, 'ledger_test');
-  const database = await openDatabase({ databaseUrl: scratch.url, dataDir: null, command: 'test' });
+  const database = await openDatabase({ databaseUrl: scratch.url, dataDir: null, command: 'test', timeouts: options.timeouts });
   return {
     ...database,
     url: scratch.url,

@@ -35,8 +35,6 @@ export async function startTestLedger(
   env: NodeJS.ProcessEnv = {},
   options: { /** Runs on the fresh database before the ledger opens it (e.g. loads an older release's data). */ prepare?: (database: TestDatabase) => Promise<unknown> } = {},
 ): Promise<TestLedger> {
-  const database = await freshDatabase();
-  await options.prepare?.(database);
   const config = loadConfig({
     NODE_ENV: 'test',
     DATA_DIR: mkdtempSync(join(tmpdir(), 'ledger-test-')),
@@ -44,6 +42,8 @@ export async function startTestLedger(
     LOG_LEVEL: 'info',
     ...env,
   });
+  const database = await freshDatabase({ timeouts: config.databaseTimeouts });
+  await options.prepare?.(database);
   const { logger, lines: logs } = capturingLogger(config.logLevel);
   const ledger = await openLedger(config, { command: 'test', database });
   const app = buildHttpApp(ledger, { logger, metrics: createMetrics(), webhookSecrets: config.webhookSecrets });
