@@ -4,6 +4,7 @@ import { comparePositions, START, type EventStore, type GlobalPosition } from '.
 import type { Ledger } from '../ledger.ts';
 import { readCheckpoint } from '../workers/checkpoints.ts';
 import { rebuildProjection } from '../workers/rebuild.ts';
+import { projectionNameArgument } from './arguments.ts';
 import { printJsonLine } from './output.ts';
 
 const LAG_COUNT_LIMIT = 100_000;
@@ -45,8 +46,9 @@ export function registerProjectionCommands(program: Command, withLedger: (run: (
     );
 
   projections
-    .command('rebuild [name]')
+    .command('rebuild')
     .description('replay the log into fresh tables, swap them in, and report whether they equal the live ones')
+    .addArgument(projectionNameArgument('[name]', 'one projection (default: all)'))
     .action((name: string | undefined) =>
       withLedger(async (ledger) => {
         const selected = name ? [projectionByName(name)] : allProjections;
