@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -34,9 +34,10 @@ export interface TestLedger {
 /** The ledger wired as `serve` wires it, on a fresh database, driven in-process. */
 export async function startTestLedger(env: NodeJS.ProcessEnv = {}): Promise<TestLedger> {
   const database = await freshDatabase();
+  const dataDir = mkdtempSync(join(tmpdir(), 'ledger-test-'));
   const config = loadConfig({
     NODE_ENV: 'test',
-    DATA_DIR: mkdtempSync(join(tmpdir(), 'ledger-test-')),
+    DATA_DIR: dataDir,
     STRIPE_WEBHOOK_SIGNING_SECRET: TEST_WEBHOOK_SECRET,
     LOG_LEVEL: 'info',
     ...env,
@@ -92,9 +93,13 @@ export async function startTestLedger(env: NodeJS.ProcessEnv = {}): Promise<Test
       return { status: response.statusCode, json: asJson(response.body) };
     },
     async close() {
-      await app.close();
-      await ledger.close();
-      await database.close();
+      try {
+        await app.close();
+        await ledger.close();
+        await database.close();
+      } finally {
+        rmSync(dataDir, { recursive: true, force: true });
+      }
     },
   };
 }
