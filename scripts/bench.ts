@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { createScratchDatabase } from '../adapters/db/scratch-database.ts';
 import { signStripePayload } from '../adapters/stripe/webhook-signature.ts';
+import { exitOnMistake, positiveCount } from '../src/cli/arguments.ts';
 import { loadConfig } from '../src/config.ts';
 import { openLedger } from '../src/ledger.ts';
 import { ingestStripeEvent } from '../src/webhooks/ingest.ts';
@@ -22,10 +23,11 @@ const SECRET = 'whsec_benchmark_secret';
 const CLI = new URL('../src/cli/main.ts', import.meta.url).pathname;
 
 const options = new Command('bench')
-  .option('--requests <n>', 'webhooks to send over HTTP', (v) => Number.parseInt(v, 10), 3000)
-  .option('--concurrency <n>', 'requests in flight at once', (v) => Number.parseInt(v, 10), 16)
-  .option('--events <n>', 'events in the log for the rebuild measurement', (v) => Number.parseInt(v, 10), 20000)
-  .option('--tenants <n>', 'tenants the events are spread over', (v) => Number.parseInt(v, 10), 20)
+  .exitOverride(exitOnMistake)
+  .option('--requests <n>', 'webhooks to send over HTTP', positiveCount, 3000)
+  .option('--concurrency <n>', 'requests in flight at once', positiveCount, 16)
+  .option('--events <n>', 'events in the log for the rebuild measurement', positiveCount, 20000)
+  .option('--tenants <n>', 'tenants the events are spread over', positiveCount, 20)
   .parse()
   .opts<{ requests: number; concurrency: number; events: number; tenants: number }>();
 
@@ -41,12 +43,15 @@ async function freePort(): Promise<number> {
 }
 
 async function scratchStore(): Promise<{ env: NodeJS.ProcessEnv; label: string; drop: () => Promise<void> }> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'ledger-bench-'));
+  const newDataDir = () => mkdtempSync(join(tmpdir(), 'ledger-bench-'));
   const serverUrl = process.env.DATABASE_URL;
   if (!serverUrl) {
+    const dataDir = newDataDir();
     return { env: { DATA_DIR: dataDir }, label: 'embedded (PGlite)', drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
   }
+  // The database first: if the server refuses it, no directory is left behind.
   const scratch = await createScratchDatabase(serverUrl, 'ledger_bench');
+  const dataDir = newDataDir();
   return {
     env: { DATA_DIR: dataDir, DATABASE_URL: scratch.url },
     label: `PostgreSQL server (${new URL(serverUrl).host})`,
@@ -58,10 +63,21 @@ async function scratchStore(): Promise<{ env: NodeJS.ProcessEnv; label: string; 
 }
 
 let stopServer = async () => {};
+let interrupted = false;
 let serverLogTail = () => '';
 
 async function main() {
   const store = await scratchStore();
+  // Interrupted (Ctrl-C), it still stops its server and removes its scratch store.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      interrupted = true;
+      process.stderr.write(`${signal}: stopping the server and removing the scratch store\n`);
+      stopServer()
+        .then(() => store.drop())
+        .finally(() => process.exit(130));
+    });
+  }
   const env = { ...store.env, STRIPE_WEBHOOK_SIGNING_SECRET: SECRET, LOG_LEVEL: 'info', NODE_ENV: 'production' };
   const config = loadConfig({ ...env });
   const rows: [string, string][] = [['store', store.label], ['machine', `${(await import('node:os')).cpus().length} cores, Node ${process.version}`]];
@@ -161,6 +177,7 @@ async function main() {
       ['peak memory of the rebuild process (RSS)', `${Math.max(...reports.map((r) => r.peakRssMiB))} MiB`],
     );
   } catch (error) {
+    if (interrupted) return; // what failed was cut short on purpose; the handler exits
     process.stderr.write(`last lines of the server's log:\n${serverLogTail()}\n`);
     throw error;
   } finally {

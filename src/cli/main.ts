@@ -1,12 +1,13 @@
-import { existsSync } from 'node:fs';
 import { constants } from 'node:os';
-import { Command, Option } from 'commander';
+import { Argument, Command, Option } from 'commander';
 import { allProjections } from '../../projections/all.ts';
 import { OperatorError } from '../../domain/operator-error.ts';
 import { loadConfig } from '../config.ts';
 import { openLedger, type Ledger } from '../ledger.ts';
 import { createLogger } from '../logger.ts';
 import { serve } from '../serve.ts';
+import { exitOnMistake, nonBlank, positiveCount, streamName, wholeNumber } from './arguments.ts';
+import { startCommand } from './command-start.ts';
 import { printJsonLine } from './output.ts';
 import { registerProjectionCommands } from './projection-commands.ts';
 import { registerUnroutedCommands } from './unrouted-commands.ts';
@@ -31,12 +32,12 @@ async function withLedger(run: (ledger: Ledger) => Promise<void>): Promise<void>
   }
 }
 
-// A .env in the working directory fills in what the environment does not set.
-if (existsSync('.env')) process.loadEnvFile('.env');
+startCommand();
 
+// Every command below inherits the exit: a mistyped command or argument prints one line, exits 2.
 const program = new Command('ledger')
   .description('Event-sourced billing ledger for Stripe')
-  .showHelpAfterError()
+  .exitOverride(exitOnMistake)
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
 program
@@ -84,7 +85,7 @@ const tenants = program.command('tenants').description('tenants and their API ke
 tenants
   .command('create')
   .description('create a tenant; prints {"tenantId","apiKey"} (the key is shown only this once)')
-  .requiredOption('--name <name>', 'display name')
+  .addOption(new Option('--name <name>', 'display name').makeOptionMandatory().argParser(nonBlank))
   .action((options: { name: string }) =>
     withLedger(async (ledger) => {
       const { tenant, apiKey } = await ledger.tenants.create(options.name);
@@ -108,10 +109,11 @@ registerUnroutedCommands(program, withLedger);
 program
   .command('streams')
   .description('the event log')
-  .command('read <stream>')
+  .command('read')
   .description('one JSON line per event of a stream, oldest first (e.g. tenant-<id>, unrouted)')
-  .addOption(new Option('--from <revision>', 'first revision to print').argParser((v) => BigInt(v)))
-  .addOption(new Option('--limit <n>', 'at most n events').argParser((v) => Number.parseInt(v, 10)))
+  .addArgument(new Argument('<stream>', 'stream name').argParser(streamName))
+  .addOption(new Option('--from <revision>', 'first revision to print').argParser(wholeNumber))
+  .addOption(new Option('--limit <n>', 'at most n events').argParser(positiveCount))
   .action((stream: string, options: { from?: bigint; limit?: number }) =>
     withLedger(async (ledger) => {
       let from = options.from ?? 0n;

@@ -9,6 +9,7 @@ import { LAG_CAP, sampleProjections } from '../workers/projection-monitor.ts';
 import { liveVersion } from '../workers/projection-versions.ts';
 import { retryDeadLetters } from '../workers/retry-dead-letters.ts';
 import { rebuildProjection } from '../workers/rebuild.ts';
+import { projectionNameArgument } from './arguments.ts';
 import { printJsonLine } from './output.ts';
 
 export function registerProjectionCommands(program: Command, withLedger: (run: (ledger: Ledger) => Promise<void>) => Promise<void>): void {
@@ -53,8 +54,9 @@ export function registerProjectionCommands(program: Command, withLedger: (run: (
     );
 
   projections
-    .command('rebuild [name]')
+    .command('rebuild')
     .description('replay the log into fresh tables, swap them in, and report whether they equal the live ones (exit 3 if they differed, 4 if events were set aside)')
+    .addArgument(projectionNameArgument('[name]', 'one projection (default: all)'))
     .action((name: string | undefined) =>
       withLedger(async (ledger) => {
         const selected = name ? [projectionByName(name)] : allProjections;
@@ -87,8 +89,9 @@ export function registerProjectionCommands(program: Command, withLedger: (run: (
     );
 
   projections
-    .command('failures [name]')
+    .command('failures')
     .description('events set aside because a projection could not apply them (one JSON line each, oldest first)')
+    .addArgument(projectionNameArgument('[name]', 'one projection (default: all)'))
     .option('--all', 'include those a retry has since applied')
     .action((name: string | undefined, options: { all?: boolean }) =>
       withLedger(async (ledger) => {
@@ -101,8 +104,9 @@ export function registerProjectionCommands(program: Command, withLedger: (run: (
     );
 
   projections
-    .command('retry <name>')
-    .description("apply a projection's set-aside events again (after fixing what made them fail); prints one JSON line each")
+    .command('retry')
+    .description("apply a projection's set-aside events again (after fixing what made them fail); prints one JSON line each, exit 4 if any fail again")
+    .addArgument(projectionNameArgument('<name>', 'the projection'))
     .action((name: string) =>
       withLedger(async (ledger) => {
         const target = liveTarget(projectionByName(name), ledger.projectionContext);

@@ -1,31 +1,26 @@
 import { expect } from 'chai';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { signStripePayload } from '../../adapters/stripe/webhook-signature.ts';
 import { createScratchDatabase, type ScratchDatabase } from '../../adapters/db/scratch-database.ts';
 import { testServerUrl, testStoreKind } from '../support/database.ts';
 import { paidInvoiceEvent } from '../support/invoice-events.ts';
+import { LEDGER_CLI as CLI, runScript } from './run-script.ts';
 
-const CLI = new URL('../../src/cli/main.ts', import.meta.url).pathname;
 const SECRET = 'whsec_cli_test_secret';
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 /** The real `ledger` command in a child process, on the store this test run uses. */
 describe(`ledger CLI (${testStoreKind} store)`, function () {
   this.timeout(60_000);
   let env: NodeJS.ProcessEnv;
+  let dataDir: string;
   let scratch: ScratchDatabase | undefined;
   let server: ChildProcess | undefined;
 
   before(async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'ledger-cli-'));
+    dataDir = mkdtempSync(join(tmpdir(), 'ledger-cli-'));
     env = { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: dataDir, STRIPE_WEBHOOK_SIGNING_SECRET: SECRET, LOG_LEVEL: 'warn' };
     if (testServerUrl) {
       scratch = await createScratchDatabase(testServerUrl, 'ledger_cli_test');
@@ -33,19 +28,17 @@ describe(`ledger CLI (${testStoreKind} store)`, function () {
     }
   });
   after(async () => {
-    server?.kill('SIGTERM');
+    // The server, if a test left it running, lets go of the store before the store is removed.
+    if (server && server.exitCode === null && server.signalCode === null) {
+      const exited = new Promise((resolve) => server!.once('exit', resolve));
+      server.kill('SIGTERM');
+      await exited;
+    }
     await scratch?.drop();
+    rmSync(dataDir, { recursive: true, force: true });
   });
 
-  const ledger = (args: string[], extraEnv: NodeJS.ProcessEnv = {}) =>
-    new Promise<Run>((resolve) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { env: { ...env, ...extraEnv } });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d) => (stdout += d));
-      child.stderr.on('data', (d) => (stderr += d));
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-    });
+  const ledger = (args: string[], extraEnv: NodeJS.ProcessEnv = {}) => runScript(CLI, args, { env: { ...env, ...extraEnv } });
   const jsonLines = (text: string) => text.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
 
   let tenantId = '';

@@ -1,11 +1,13 @@
 import { expect } from 'chai';
-import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, DEFAULT_PLAN_CATALOG_FILE, ensureWebhookSecrets, loadConfig } from '../../src/config.ts';
 import { loadPlanCatalogue } from '../../src/plan-catalogue-file.ts';
+import { suiteTempDirs } from '../support/temp-dirs.ts';
 
 describe('configuration', () => {
+  const tempDir = suiteTempDirs();
+
   it('has working defaults: port 3000, ./.data, embedded store, sample catalogue', () => {
     const config = loadConfig({});
     expect(config).to.include({ port: 3000, nodeEnv: 'development', logLevel: 'info', databaseUrl: undefined, planCatalogFile: DEFAULT_PLAN_CATALOG_FILE });
@@ -64,7 +66,7 @@ describe('configuration', () => {
   });
 
   it('reports a catalogue file with bad content as a configuration problem', () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'ledger-plans-')), 'plans.json');
+    const file = join(tempDir('ledger-plans-'), 'plans.json');
     writeFileSync(file, JSON.stringify({ plans: [{ id: 'x' }] }));
     expect(() => loadPlanCatalogue(file)).to.throw(ConfigError, /PLAN_CATALOG_FILE/);
   });
@@ -78,7 +80,7 @@ describe('configuration', () => {
   });
 
   it('outside production generates a dev webhook secret once and keeps it in DATA_DIR', () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'ledger-config-'));
+    const dataDir = tempDir('ledger-config-');
     const config = loadConfig({ DATA_DIR: dataDir });
     const first = ensureWebhookSecrets(config);
     expect(first.secrets[0]).to.match(/^whsec_[0-9a-f]{48}$/);
@@ -89,7 +91,7 @@ describe('configuration', () => {
   });
 
   it('uses configured secrets and generates nothing when they are set', () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'ledger-config-'));
+    const dataDir = tempDir('ledger-config-');
     const result = ensureWebhookSecrets(loadConfig({ DATA_DIR: dataDir, STRIPE_WEBHOOK_SIGNING_SECRET: 'whsec_abc' }));
     expect(result).to.deep.equal({ secrets: ['whsec_abc'], generatedIn: null });
     expect(existsSync(join(dataDir, 'dev-webhook-secret'))).to.equal(false);

@@ -16,8 +16,9 @@ const files: Record<FixtureShape, JsonObject> = {
   current: load('objects-current.json'),
 };
 
+/** Stripe's published example objects, carried in the repository (see test/fixtures/stripe/README.md). */
 function load(name: string): JsonObject {
-  return JSON.parse(readFileSync(new URL(`../../../shared/stripe-fixtures/${name}`, import.meta.url), 'utf8')) as JsonObject;
+  return JSON.parse(readFileSync(new URL(`../fixtures/stripe/${name}`, import.meta.url), 'utf8')) as JsonObject;
 }
 
 /**

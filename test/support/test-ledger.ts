@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -35,9 +35,10 @@ export async function startTestLedger(
   env: NodeJS.ProcessEnv = {},
   options: { /** Runs on the fresh database before the ledger opens it (e.g. loads an older release's data). */ prepare?: (database: TestDatabase) => Promise<unknown> } = {},
 ): Promise<TestLedger> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'ledger-test-'));
   const config = loadConfig({
     NODE_ENV: 'test',
-    DATA_DIR: mkdtempSync(join(tmpdir(), 'ledger-test-')),
+    DATA_DIR: dataDir,
     STRIPE_WEBHOOK_SIGNING_SECRET: TEST_WEBHOOK_SECRET,
     LOG_LEVEL: 'info',
     ...env,
@@ -88,9 +89,13 @@ export async function startTestLedger(
       return { status: response.statusCode, json: asJson(response.body) };
     },
     async close() {
-      await app.close();
-      await ledger.close();
-      await database.close();
+      try {
+        await app.close();
+        await ledger.close();
+        await database.close();
+      } finally {
+        rmSync(dataDir, { recursive: true, force: true });
+      }
     },
   };
 }

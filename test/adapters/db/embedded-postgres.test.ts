@@ -1,12 +1,13 @@
 import { expect } from 'chai';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataDirInUseError } from '../../../adapters/db/data-dir-lock.ts';
 import { openDatabase } from '../../../adapters/db/database.ts';
+import { suiteTempDirs } from '../../support/temp-dirs.ts';
 
 describe('embedded store (PGlite on a local socket)', function () {
   this.timeout(60_000);
+  const tempDir = suiteTempDirs();
 
   it('keeps concurrent parameterised queries whole: each gets its own answer', async () => {
     const database = await openDatabase({ dataDir: null, command: 'test' });
@@ -21,7 +22,7 @@ describe('embedded store (PGlite on a local socket)', function () {
   });
 
   it('persists in DATA_DIR and refuses a second process while the first holds it', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'ledger-embedded-'));
+    const dataDir = tempDir('ledger-embedded-');
     const first = await openDatabase({ dataDir, command: 'ledger serve' });
     try {
       await first.pool.query('create table kept (v int); insert into kept values (42)');
