@@ -1,3 +1,4 @@
+import { OperatorError } from '../domain/operator-error.ts';
 import type { Projection } from './projection.ts';
 import { paymentsProjection } from './payments/projection.ts';
 import { routingProjection } from './routing/projection.ts';
@@ -7,6 +8,6 @@ export const allProjections: readonly Projection[] = [routingProjection, subscri
 
 export function projectionByName(name: string): Projection {
   const found = allProjections.find((p) => p.name === name);
-  if (!found) throw new Error(`unknown projection "${name}" (known: ${allProjections.map((p) => p.name).join(', ')})`);
+  if (!found) throw new OperatorError(`unknown projection "${name}" (known: ${allProjections.map((p) => p.name).join(', ')})`);
   return found;
 }

@@ -3,6 +3,7 @@ import type { Generated } from 'kysely';
 import type { AnyDb } from './database.ts';
 import { generateApiKey, hashApiKey } from '../../domain/tenants/api-key.ts';
 import { isUuid } from '../../domain/ids.ts';
+import { OperatorError } from '../../domain/operator-error.ts';
 
 type TenantsTable = {
   tenants: { id: string; name: string; api_key_hash: string; api_key_prefix: string; created_at: Generated<Date> };
@@ -36,7 +37,7 @@ export function createTenantRepository(anyDb: AnyDb): TenantRepository {
   return {
     async create(name) {
       const trimmed = name.trim();
-      if (!trimmed) throw new Error('a tenant needs a non-empty name');
+      if (!trimmed) throw new OperatorError('a tenant needs a non-empty name');
       const key = generateApiKey();
       const row = await db
         .insertInto('tenants')

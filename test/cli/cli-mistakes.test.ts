@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { suiteTempDirs } from '../support/temp-dirs.ts';
-import { LEDGER_CLI, runScript, stderrLines } from './run-script.ts';
+import { LEDGER_CLI, runScript, stderrLines } from '../support/cli.ts';
 
 /**
  * What a person who mistypes a `ledger` command sees: one line naming the argument, a non-zero

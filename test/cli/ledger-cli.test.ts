@@ -7,7 +7,7 @@ import { signStripePayload } from '../../adapters/stripe/webhook-signature.ts';
 import { createScratchDatabase, type ScratchDatabase } from '../../adapters/db/scratch-database.ts';
 import { testServerUrl, testStoreKind } from '../support/database.ts';
 import { paidInvoiceEvent } from '../support/invoice-events.ts';
-import { LEDGER_CLI as CLI, runScript } from './run-script.ts';
+import { LEDGER_CLI as CLI, runScript } from '../support/cli.ts';
 
 const SECRET = 'whsec_cli_test_secret';
 

@@ -1,14 +1,12 @@
 import { expect } from 'chai';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from '../../adapters/db/database.ts';
 import { createScratchDatabase, type ScratchDatabase } from '../../adapters/db/scratch-database.ts';
+import { runLedger, stderrLines } from '../support/cli.ts';
 import { testServerUrl, testStoreKind } from '../support/database.ts';
 import { FAR_AHEAD, insertEventFromAnotherCluster } from '../adapters/eventstore/restored-log-helpers.ts';
-
-const CLI = new URL('../../src/cli/main.ts', import.meta.url).pathname;
 
 /** An operator restores a logical dump into a new cluster and runs the ledger: one clear line. */
 describe(`ledger CLI on a log restored into another cluster (${testStoreKind} store)`, function () {
@@ -19,7 +17,7 @@ describe(`ledger CLI on a log restored into another cluster (${testStoreKind} st
 
   before(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'ledger-restored-'));
-    env = { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: dataDir, STRIPE_WEBHOOK_SIGNING_SECRET: 'whsec_restored', LOG_LEVEL: 'warn' };
+    env = { DATA_DIR: dataDir, STRIPE_WEBHOOK_SIGNING_SECRET: 'whsec_restored', LOG_LEVEL: 'warn' };
     if (testServerUrl) {
       scratch = await createScratchDatabase(testServerUrl, 'ledger_restored_test');
       env.DATABASE_URL = scratch.url;
@@ -30,15 +28,7 @@ describe(`ledger CLI on a log restored into another cluster (${testStoreKind} st
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  const ledger = (args: string[]) =>
-    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { env });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d) => (stdout += d));
-      child.stderr.on('data', (d) => (stderr += d));
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-    });
+  const ledger = (args: string[]) => runLedger(args, env);
 
   it('ledger migrate exits 2 with one line saying what happened and what to do', async () => {
     const first = await ledger(['migrate']);
@@ -54,7 +44,7 @@ describe(`ledger CLI on a log restored into another cluster (${testStoreKind} st
     const run = await ledger(['migrate']);
     expect(run.code).to.equal(2);
     expect(run.stdout).to.equal('');
-    expect(run.stderr.trimEnd().split('\n'), run.stderr).to.have.length(1);
+    expect(stderrLines(run), run.stderr).to.have.length(1);
     expect(run.stderr).to.include(`newest event has transaction id ${FAR_AHEAD}`).and.to.include('pg_resetwal');
   });
 });

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { verifyStripeSignature } from '../../adapters/stripe/webhook-signature.ts';
 import { suiteTempDirs } from '../support/temp-dirs.ts';
-import { runScript, stderrLines } from './run-script.ts';
+import { runScript, stderrLines } from '../support/cli.ts';
 
 const SCRIPT = new URL('../../scripts/send-test-webhook.ts', import.meta.url).pathname;
 const TENANT = '1b4e28ba-2fa1-41d2-883f-0016d3cca427';

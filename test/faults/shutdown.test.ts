@@ -6,12 +6,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { openDatabase } from '../../adapters/db/database.ts';
 import { createScratchDatabase, type ScratchDatabase } from '../../adapters/db/scratch-database.ts';
 import { signStripePayload } from '../../adapters/stripe/webhook-signature.ts';
+import { LEDGER_CLI as CLI, outputLines } from '../support/cli.ts';
 import { testServerUrl, testStoreKind } from '../support/database.ts';
 import { paidInvoiceEvent } from '../support/invoice-events.ts';
 import { childEnv, FAULT_TEST_SECRET, listeningUrl } from './serve-process.ts';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
-const CLI = new URL('../../src/cli/main.ts', import.meta.url).pathname;
 
 interface Spawned {
   readonly child: ChildProcess;
@@ -187,7 +187,7 @@ describe(`stopping the process (${testStoreKind} store)`, function () {
     migrate.url.catch(() => {});
     const exit = await migrate.exited;
     expect(exit.code, migrate.output()).to.equal(2);
-    expect(migrate.output()).to.equal('Cannot use the database postgres://ledger:***@127.0.0.1:1/ledger: connection refused\n');
+    expect(outputLines(migrate.output())).to.deep.equal(['Cannot use the database postgres://ledger:***@127.0.0.1:1/ledger: connection refused']);
   });
 
   it('ledger migrate names a database that does not exist', async function () {
@@ -199,6 +199,6 @@ describe(`stopping the process (${testStoreKind} store)`, function () {
     again.url.catch(() => {});
     const exit = await again.exited;
     expect(exit.code, again.output()).to.equal(2);
-    expect(again.output().trim().split('\n')).to.deep.equal([`Cannot use the database ${missing.toString()}: the database does not exist`]);
+    expect(outputLines(again.output())).to.deep.equal([`Cannot use the database ${missing.toString()}: the database does not exist`]);
   });
 });
