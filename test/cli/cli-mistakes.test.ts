@@ -20,11 +20,15 @@ describe('ledger CLI: argument mistakes', function () {
     dataDir = join(scratch, 'data');
   });
 
-  const ledger = (args: string[]) =>
-    runScript(LEDGER_CLI, args, {
+  /** Runs a mistaken command, and checks it opened nothing: no data directory was made. */
+  const ledger = async (args: string[]) => {
+    const run = await runScript(LEDGER_CLI, args, {
       env: { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: dataDir, DATABASE_URL: 'postgres://nobody@127.0.0.1:1/nothing', LOG_LEVEL: 'warn' },
       cwd: scratch,
     });
+    expect(existsSync(dataDir), `${args.join(' ')} made a data directory`).to.equal(false);
+    return run;
+  };
 
   /** The message's one line (a warning that this Node is older than supported aside). */
   const refused = async (args: string[]) => {
@@ -64,9 +68,5 @@ describe('ledger CLI: argument mistakes', function () {
     const run = await ledger(['tenant', 'list']);
     expect(run.code).to.equal(2);
     expect(stderrLines(run)).to.deep.equal(["error: unknown command 'tenant'", '(Did you mean tenants?)']);
-  });
-
-  it('opened nothing: no data directory was made', () => {
-    expect(existsSync(dataDir)).to.equal(false);
   });
 });

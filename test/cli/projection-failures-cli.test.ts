@@ -1,31 +1,24 @@
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createScratchDatabase, type ScratchDatabase } from '../../adapters/db/scratch-database.ts';
 import type { Json } from '../../domain/ports/event-store.ts';
+import { projectionByName } from '../../projections/all.ts';
 import { loadConfig } from '../../src/config.ts';
 import { openLedger } from '../../src/ledger.ts';
+import { rebuildProjection } from '../../src/workers/rebuild.ts';
 import { jsonLines, runLedger } from '../support/cli.ts';
-import { testServerUrl, testStoreKind } from '../support/database.ts';
+import { suiteCliStore } from '../support/cli-store.ts';
+import { testStoreKind } from '../support/database.ts';
 import { invoicePaid } from '../support/domain-events.ts';
 
 /** `projections rebuild`, `failures`, `status` and `retry` on a log holding an event the payments projection cannot apply. */
 describe(`ledger projections failures and retry (${testStoreKind} store)`, function () {
   this.timeout(60_000);
   const poisonId = randomUUID();
-  let dataDir: string;
-  let scratch: ScratchDatabase | undefined;
+  const store = suiteCliStore('ledger-failures-cli', { STRIPE_WEBHOOK_SIGNING_SECRET: 'whsec_failures_cli', LOG_LEVEL: 'warn' });
   let env: NodeJS.ProcessEnv;
 
   before(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'ledger-failures-cli-'));
-    env = { DATA_DIR: dataDir, STRIPE_WEBHOOK_SIGNING_SECRET: 'whsec_failures_cli', LOG_LEVEL: 'warn' };
-    if (testServerUrl) {
-      scratch = await createScratchDatabase(testServerUrl, 'ledger_failures_cli');
-      env.DATABASE_URL = scratch.url;
-    }
+    env = store();
     const ledger = await openLedger(loadConfig(env), { command: 'test setup' });
     try {
       const tenant = (await ledger.tenants.create('Acme')).tenant.id;
@@ -35,13 +28,11 @@ describe(`ledger projections failures and retry (${testStoreKind} store)`, funct
         { id: poisonId, type: poison.type, data: poison.data as unknown as Json },
         { id: randomUUID(), type: good.type, data: good.data as unknown as Json },
       ]);
+      // Set aside already, as a running ledger would have done: each command finds it there.
+      await rebuildProjection(ledger.store, ledger.database.db, projectionByName('payments'), ledger.projectionContext, { setAside: { attempts: 1, backoffMs: 0 } });
     } finally {
       await ledger.close();
     }
-  });
-  after(async () => {
-    await scratch?.drop();
-    rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('rebuild replays past the event, reports it set aside, and exits 4', async () => {
