@@ -208,7 +208,16 @@ describe('webhook ingest (POST /webhooks/stripe)', function () {
     }
   });
 
+  /** One delivery of each outcome the metrics and the log are checked for: appended, duplicate, invalid signature. */
+  const deliverEachOutcome = async () => {
+    const event = paidInvoice(evtId(), tenantId);
+    await t.deliver(event);
+    await t.deliver(event);
+    await t.deliver(paidInvoice(evtId(), tenantId), { secret: 'whsec_not_the_right_one' });
+  };
+
   it('counts deliveries by outcome at GET /metrics', async () => {
+    await deliverEachOutcome();
     const res = await t.app.inject({ method: 'GET', url: '/metrics' });
     expect(res.statusCode).to.equal(200);
     expect(res.body).to.match(/ledger_webhooks_total\{outcome="appended"\} [1-9]/);
@@ -218,6 +227,7 @@ describe('webhook ingest (POST /webhooks/stripe)', function () {
   });
 
   it('never writes the signature or the secret to the log', async () => {
+    await deliverEachOutcome();
     const text = JSON.stringify(t.logs);
     expect(text).not.to.include(TEST_WEBHOOK_SECRET);
     expect(text).not.to.match(/v1=[0-9a-f]{20}/);
