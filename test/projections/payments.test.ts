@@ -12,9 +12,12 @@ for (const shape of FIXTURE_SHAPES) {
     let apiKey: string;
     before(async () => {
       t = await startTestLedger();
-      ({ tenant: { id: tenant }, apiKey } = await t.ledger.tenants.create('Payer'));
     });
     after(() => t.close());
+    // A tenant of its own for each test: the payments it reads are the ones it delivered.
+    beforeEach(async () => {
+      ({ tenant: { id: tenant }, apiKey } = await t.ledger.tenants.create('Payer'));
+    });
 
     const payments = async () => (await t.get('/api/v1/billing/payments', apiKey)).json.payments as Record<string, unknown>[];
 
@@ -30,11 +33,12 @@ for (const shape of FIXTURE_SHAPES) {
     });
 
     it('marks test-mode and live-mode payments apart', async () => {
+      await t.deliver(paidInvoiceEvent(shape, { evt: `evt_test_${shape}`, invoice: `in_test_${shape}`, tenant, amount: 100, currency: 'usd', paidAt: T0 + 80 }));
       await t.deliver({ ...paidInvoiceEvent(shape, { evt: `evt_live_${shape}`, invoice: `in_live_${shape}`, tenant, amount: 100, currency: 'usd', paidAt: T0 + 90 }), livemode: true });
       await t.project();
       const all = await payments();
       expect(all.find((p) => p.invoice_id === `in_live_${shape}`)).to.include({ livemode: true });
-      expect(all.find((p) => p.invoice_id === `in_usd_${shape}`)).to.include({ livemode: false });
+      expect(all.find((p) => p.invoice_id === `in_test_${shape}`)).to.include({ livemode: false });
     });
 
     it('counts a redelivered invoice.paid once', async () => {

@@ -16,19 +16,27 @@ const ACME_KEY = 'lk_9swzIDIpJLbBMeh9Xj5aCSJhcs0GXJ2eHMM-XZ7Uk24';
 
 type Payment = { invoice_id: string; livemode: boolean | null };
 
+/** A ledger opened on a fresh copy of that database. */
+const previousRelease = () => startTestLedger({}, { prepare: (database) => database.pool.query(PREVIOUS_RELEASE) });
+
+/** An invoice.paid that arrives once the new release runs. */
+const AFTER_UPGRADE = paidInvoiceEvent('2023-10', { evt: 'evt_after_upgrade', invoice: 'in_after_upgrade', tenant: ACME, amount: 4900, currency: 'usd', paidAt: 1_767_312_000 });
+
 describe('upgrading a database built by the previous release', function () {
   this.timeout(60_000);
+  /** Still outdated: no test here runs the runners on it. */
   let t: TestLedger;
   before(async () => {
-    t = await startTestLedger({}, { prepare: (database) => database.pool.query(PREVIOUS_RELEASE) });
+    t = await previousRelease();
   });
   after(() => t?.close());
 
-  const payments = async () => {
-    const res = await t.get('/api/v1/billing/payments?limit=100', ACME_KEY);
+  const paymentsOf = async (ledger: TestLedger) => {
+    const res = await ledger.get('/api/v1/billing/payments?limit=100', ACME_KEY);
     expect(res.status, JSON.stringify(res.json)).to.equal(200);
     return res.json.payments as Payment[];
   };
+  const payments = () => paymentsOf(t);
 
   it('opens it, and the API answers from the old tables while they are outdated', async () => {
     for (const projection of allProjections) {
@@ -43,43 +51,49 @@ describe('upgrading a database built by the previous release', function () {
   });
 
   it('leaves the outdated tables alone: nothing is applied to them', async () => {
-    const fresh = paidInvoiceEvent('2023-10', { evt: 'evt_after_upgrade', invoice: 'in_after_upgrade', tenant: ACME, amount: 4900, currency: 'usd', paidAt: 1_767_312_000 });
-    expect((await t.deliver(fresh)).status).to.equal(200);
+    expect((await t.deliver(AFTER_UPGRADE)).status).to.equal(200);
     await t.project();
     expect(await payments()).to.have.length(3);
   });
 
   it('the runners rebuild each projection from the log into new tables and swap them in', async () => {
-    const logger = pino({ level: 'silent' });
-    const runners = allProjections.map((projection) =>
-      runProjection(t.ledger.store, t.ledger.database.db, liveTarget(projection, t.ledger.projectionContext), logger, { leases: t.ledger.leases }),
-    );
+    // A database of its own: the upgrade ends the outdated state the other tests look at.
+    const u = await previousRelease();
     try {
-      const deadline = Date.now() + 30_000;
-      for (const projection of allProjections) {
-        while ((await liveVersion(t.ledger.database.db, projection)).outdated) {
-          if (Date.now() > deadline) throw new Error(`${projection.name} was not upgraded within 30 s`);
+      expect((await u.deliver(AFTER_UPGRADE)).status).to.equal(200);
+      const logger = pino({ level: 'silent' });
+      const runners = allProjections.map((projection) =>
+        runProjection(u.ledger.store, u.ledger.database.db, liveTarget(projection, u.ledger.projectionContext), logger, { leases: u.ledger.leases }),
+      );
+      try {
+        const deadline = Date.now() + 30_000;
+        for (const projection of allProjections) {
+          while ((await liveVersion(u.ledger.database.db, projection)).outdated) {
+            if (Date.now() > deadline) throw new Error(`${projection.name} was not upgraded within 30 s`);
+            await new Promise((resolve) => setTimeout(resolve, 25));
+          }
+        }
+        let upgraded: Payment[] = [];
+        while (upgraded.length < 4 && Date.now() < deadline) {
+          upgraded = await paymentsOf(u);
           await new Promise((resolve) => setTimeout(resolve, 25));
         }
+        expect(upgraded.map((p) => p.invoice_id)).to.include('in_after_upgrade');
+        expect(upgraded.map((p) => p.livemode)).to.deep.equal([false, false, false, false]);
+      } finally {
+        await Promise.all(runners.map((runner) => runner.stop()));
       }
-      let upgraded: Payment[] = [];
-      while (upgraded.length < 4 && Date.now() < deadline) {
-        upgraded = await payments();
-        await new Promise((resolve) => setTimeout(resolve, 25));
+      const versions = await u.database.pool.query('select name, schema_version from projection_checkpoints order by name');
+      expect(versions.rows).to.deep.equal(allProjections.map((p) => ({ name: p.name, schema_version: p.version })).sort((a, b) => a.name.localeCompare(b.name)));
+      // The parked event of the old release is still known to the routing read model.
+      expect((await u.ledger.routing.parked()).map((p) => p.stripeEventId)).to.deep.equal(['evt_simmwyvs4mt000004']);
+      // And a rebuild of the new tables replays to the same rows.
+      for (const projection of allProjections) {
+        const report = await rebuildProjection(u.ledger.store, u.ledger.database.db, projection, u.ledger.projectionContext);
+        expect(report, projection.name).to.include({ equal: true, fromVersion: projection.version });
       }
-      expect(upgraded.map((p) => p.invoice_id)).to.include('in_after_upgrade');
-      expect(upgraded.map((p) => p.livemode)).to.deep.equal([false, false, false, false]);
     } finally {
-      await Promise.all(runners.map((runner) => runner.stop()));
-    }
-    const versions = await t.database.pool.query('select name, schema_version from projection_checkpoints order by name');
-    expect(versions.rows).to.deep.equal(allProjections.map((p) => ({ name: p.name, schema_version: p.version })).sort((a, b) => a.name.localeCompare(b.name)));
-    // The parked event of the old release is still known to the routing read model.
-    expect((await t.ledger.routing.parked()).map((p) => p.stripeEventId)).to.deep.equal(['evt_simmwyvs4mt000004']);
-    // And a rebuild of the new tables replays to the same rows.
-    for (const projection of allProjections) {
-      const report = await rebuildProjection(t.ledger.store, t.ledger.database.db, projection, t.ledger.projectionContext);
-      expect(report, projection.name).to.include({ equal: true, fromVersion: projection.version });
+      await u.close();
     }
   });
 });

@@ -24,6 +24,9 @@ describe('projection runner and rebuild', function () {
   after(() => t.close());
 
   const count = async (table: string) => Number((await t.database.pool.query(`select count(*) as n from ${table}`)).rows[0].n);
+  /** The payments of the invoices whose id starts with `prefix`: those one test delivered. */
+  const paymentsOf = async (prefix: string) =>
+    Number((await t.database.pool.query(`select count(*) as n from payments where stripe_invoice_id like $1`, [`${prefix}%`])).rows[0].n);
 
   it('follows live appends and resumes from its checkpoint after a restart, applying each event once', async () => {
     const payments = projectionByName('payments');
@@ -32,8 +35,8 @@ describe('projection runner and rebuild', function () {
     let runner = runProjection(t.ledger.store, t.ledger.database.db, target, logger);
     await t.deliver(paidInvoiceEvent('2023-10', { evt: 'evt_run_1', invoice: 'in_run_1', tenant, amount: 100, currency: 'usd', paidAt: T0 }));
     const started = Date.now();
-    while ((await count('payments')) < 1 && Date.now() - started < 5000) await new Promise((r) => setTimeout(r, 10));
-    expect(await count('payments')).to.equal(1);
+    while ((await paymentsOf('in_run_')) < 1 && Date.now() - started < 5000) await new Promise((r) => setTimeout(r, 10));
+    expect(await paymentsOf('in_run_')).to.equal(1);
     await runner.stop();
     const stoppedAt = await readCheckpoint(t.ledger.database.db, 'payments');
 
@@ -42,10 +45,10 @@ describe('projection runner and rebuild', function () {
       await t.deliver(paidInvoiceEvent('2023-10', { evt: `evt_run_${i}`, invoice: `in_run_${i}`, tenant, amount: 100, currency: 'usd', paidAt: T0 + i }));
     }
     runner = runProjection(t.ledger.store, t.ledger.database.db, target, logger);
-    while ((await count('payments')) < 4 && Date.now() - started < 10_000) await new Promise((r) => setTimeout(r, 10));
+    while ((await paymentsOf('in_run_')) < 4 && Date.now() - started < 10_000) await new Promise((r) => setTimeout(r, 10));
     await runner.stop();
     const after = await readCheckpoint(t.ledger.database.db, 'payments');
-    expect(await count('payments')).to.equal(4);
+    expect(await paymentsOf('in_run_')).to.equal(4);
     expect(after.eventsApplied - stoppedAt.eventsApplied).to.equal(3n);
   });
 
@@ -127,11 +130,13 @@ describe('projection runner and rebuild', function () {
   });
 
   it('reports a rebuild that differs from drifted live tables, and replaces them', async () => {
-    await t.database.pool.query(`update payments set amount_minor = amount_minor + 1 where stripe_invoice_id = 'in_rb_3'`);
+    await t.deliver(paidInvoiceEvent('2023-10', { evt: 'evt_drift', invoice: 'in_drift', tenant, amount: 1003, currency: 'usd', paidAt: T0 + 900 }));
+    await t.project();
+    await t.database.pool.query(`update payments set amount_minor = amount_minor + 1 where stripe_invoice_id = 'in_drift'`);
     const report = await rebuildProjection(t.ledger.store, t.ledger.database.db, projectionByName('payments'), t.ledger.projectionContext);
     expect(report.equal).to.equal(false);
     expect(report.tables.find((x) => x.table === 'payments')).to.include({ onlyInLive: 1, onlyInRebuilt: 1 });
-    const { rows } = await t.database.pool.query(`select amount_minor from payments where stripe_invoice_id = 'in_rb_3'`);
+    const { rows } = await t.database.pool.query(`select amount_minor from payments where stripe_invoice_id = 'in_drift'`);
     expect(rows[0].amount_minor).to.equal(1003n);
   });
 });
