@@ -21,6 +21,9 @@ describe(`opening a log restored into another cluster (${testStoreKind} store)`,
   after(async () => {
     await database?.close();
   });
+  /** Brings the log back behind the server, as each test found it. */
+  const removeRestoredEvent = () => database.pool.query(`DELETE FROM events WHERE stream_name = 'tenant-restored'`);
+  afterEach(removeRestoredEvent);
 
   it('refuses to open with both transaction ids, what happened and what to do', async () => {
     await insertEventFromAnotherCluster((sql, params) => database.pool.query(sql, params));
@@ -37,7 +40,9 @@ describe(`opening a log restored into another cluster (${testStoreKind} store)`,
   });
 
   it('opens again once the log is behind the server', async () => {
-    await database.pool.query(`DELETE FROM events WHERE stream_name = 'tenant-restored'`);
+    await insertEventFromAnotherCluster((sql, params) => database.pool.query(sql, params));
+    expect(await rejection(openLedger(config, { command: 'test', database }))).to.be.instanceOf(RestoredLogError);
+    await removeRestoredEvent();
     await (await openLedger(config, { command: 'test', database })).close();
   });
 });

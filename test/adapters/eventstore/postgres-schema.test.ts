@@ -11,26 +11,40 @@ describe('postgres event store: schema and ownership', function () {
 
   before(async () => {
     database = await freshDatabase();
+    await migrateDatabase(database.db);
   });
 
   after(async () => {
     await database?.close();
   });
 
-  it('migrates a new database when several processes start at once', async () => {
-    await Promise.all(Array.from({ length: 4 }, () => migrateDatabase(database.db)));
-    const tables = await database.pool.query<{ table_name: string }>(
-      `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_name IN ('events', 'streams') ORDER BY 1`,
-    );
-    expect(tables.rows.map((row) => row.table_name)).to.deep.equal(['events', 'streams']);
-  });
+  /** Runs `test` on a database of its own, for a test that needs one nothing else migrated or wrote to. */
+  async function onNewDatabase(test: (database: TestDatabase) => Promise<void>): Promise<void> {
+    const fresh = await freshDatabase();
+    try {
+      await test(fresh);
+    } finally {
+      await fresh.close();
+    }
+  }
 
-  it('starts with an empty log: head at START, nothing to read', async () => {
-    const store = createPostgresEventStore(database.pool);
-    expect(await store.headPosition()).to.deep.equal(START);
-    expect(await store.readAll()).to.deep.equal([]);
-    await store.close();
-  });
+  it('migrates a new database when several processes start at once', () =>
+    onNewDatabase(async (fresh) => {
+      await Promise.all(Array.from({ length: 4 }, () => migrateDatabase(fresh.db)));
+      const tables = await fresh.pool.query<{ table_name: string }>(
+        `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_name IN ('events', 'streams') ORDER BY 1`,
+      );
+      expect(tables.rows.map((row) => row.table_name)).to.deep.equal(['events', 'streams']);
+    }));
+
+  it('starts with an empty log: head at START, nothing to read', () =>
+    onNewDatabase(async (fresh) => {
+      await migrateDatabase(fresh.db);
+      const store = createPostgresEventStore(fresh.pool);
+      expect(await store.headPosition()).to.deep.equal(START);
+      expect(await store.readAll()).to.deep.equal([]);
+      await store.close();
+    }));
 
   it('migrating again keeps the events already stored', async () => {
     const store = createPostgresEventStore(database.pool);
