@@ -86,6 +86,9 @@ describe('postgres event store: subscription read errors', function () {
     } finally {
       await lost.close();
       await pool.end();
+      // The embedded store serves every connection from one session: the SET outlives this
+      // pool, and the other tests here would look for the store's tables elsewhere too.
+      await database.pool.query('RESET search_path');
     }
   });
 });
