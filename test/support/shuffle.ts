@@ -32,7 +32,7 @@ const key = (item: Item) => createHash('sha256').update(`${seed}\0${item.fullTit
 
 function byKey<T extends Item>(items: T[]): void {
   const keys = new Map(items.map((item) => [item, key(item)]));
-  items.sort((a, b) => (keys.get(a)! < keys.get(b)! ? -1 : keys.get(a)! > keys.get(b)! ? 1 : 0));
+  items.sort((a, b) => keys.get(a)!.localeCompare(keys.get(b)!));
 }
 
 function shuffle(suite: Mocha.Suite): void {
@@ -41,7 +41,8 @@ function shuffle(suite: Mocha.Suite): void {
   for (const child of suite.suites) shuffle(child);
 }
 
-const announce = () => console.log(`  tests shuffled: TEST_SHUFFLE=${seed} repeats this order\n`);
+// On stderr: a reporter may own stdout (--reporter json).
+const announce = () => console.error(`  tests shuffled: TEST_SHUFFLE=${seed} repeats this order\n`);
 
 export const mochaHooks: Mocha.RootHookObject = seed === undefined
   ? {}
