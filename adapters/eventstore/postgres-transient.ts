@@ -1,32 +1,20 @@
+import { describeDatabaseError, type DatabaseFailureKind } from '../db/database-errors.ts';
+
 /**
- * Errors that say "the database is unreachable or restarting right now", which a reader can
- * wait out. Anything else (a missing table, a bad query, a pool that was ended) will not fix
- * itself, and retrying it would hide the fault.
+ * Errors that say "the database cannot do this right now", which a reader or a projection waits
+ * out: the server unreachable or restarting, our connection lost, a lock or a statement that
+ * timed out behind someone else's work. Anything else (a missing table, a bad query, a value
+ * the database refuses, a pool that was ended) will not fix itself, and retrying it would hide
+ * the fault; for a projection it is a reason to set the event aside.
  */
+const WAITED_OUT: ReadonlySet<DatabaseFailureKind> = new Set(['connection', 'lock_timeout', 'statement_timeout', 'idle_in_transaction_timeout']);
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
-
-const SQLSTATES = new Set([
-  '57P01', // admin_shutdown: the server is stopping, or our backend was terminated
-  '57P02', // crash_shutdown
-  '57P03', // cannot_connect_now: starting up or in recovery
-  '57014', // query_canceled (statement timeout)
-  '40001', // serialization_failure
-  '40P01', // deadlock_detected
-]);
-
-/** Messages `pg` uses for a connection lost or never made, which carry no code. */
-const PG_MESSAGES = [/^Connection terminated/, /timeout exceeded when trying to connect/, /^Client has encountered a connection error/];
+/** A transaction's bad luck, which retrying cures: serialization failure, deadlock, a cancel request. */
+const RETRIED_SQLSTATES: ReadonlySet<string> = new Set(['40001', '40P01', '57014']);
 
 export function isTransientPostgresError(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const code = (error as { code?: unknown }).code;
-  if (typeof code === 'string') {
-    if (NETWORK_CODES.has(code) || SQLSTATES.has(code)) return true;
-    if (code.startsWith('08')) return true; // connection_exception
-    if (code.startsWith('53')) return true; // insufficient_resources: out of memory, connections, disk
-  }
-  // A failed connect can arrive wrapped (AggregateError from a multi-address connect).
+  if (WAITED_OUT.has(describeDatabaseError(error).kind)) return true;
   if (error instanceof AggregateError) return error.errors.some(isTransientPostgresError);
-  return PG_MESSAGES.some((pattern) => pattern.test(error.message));
+  const code = error instanceof Error ? (error as { code?: unknown }).code : undefined;
+  return typeof code === 'string' && RETRIED_SQLSTATES.has(code);
 }
