@@ -20,6 +20,7 @@ import { ConfigError, type Config } from './config.ts';
 import { loadPlanCatalogue } from './plan-catalogue-file.ts';
 import type { LogDiagnostics } from './workers/projection-monitor.ts';
 import { prepareLiveTables } from './workers/projection-versions.ts';
+import { adoptEventLog, type EventLogAdoption, type EventStoreKind } from './workers/event-log-change.ts';
 
 /** Everything a command needs, wired once: the composition root. */
 export interface Ledger {
@@ -46,6 +47,8 @@ export interface OpenLedgerOptions {
   readonly database?: Database;
   /** Told when one of the pool's connections fails (it is replaced); `serve` logs it. */
   readonly onConnectionError?: (failure: DatabaseFailure) => void;
+  /** Told when the read models were built from another log than the one configured now (they will be rebuilt). */
+  readonly onEventLogReplaced?: (adoption: EventLogAdoption) => void;
 }
 
 export async function openLedger(config: Config, options: OpenLedgerOptions): Promise<Ledger> {
@@ -65,10 +68,11 @@ export async function openLedger(config: Config, options: OpenLedgerOptions): Pr
       onConnectionError: options.onConnectionError,
     }));
   try {
-    await migrate(database, plans);
+    const store = createPostgresEventStore(database.pool);
+    const adoption = await migrate(database, plans, store, 'postgres');
+    if (adoption.replaced) options.onEventLogReplaced?.(adoption);
     // A log restored from a logical dump into another cluster cannot be read in order: refuse it.
     await refuseLogAheadOfServer(database.pool);
-    const store = createPostgresEventStore(database.pool);
     const planByPrice = new Map(plans.plans.map((p) => [p.stripePriceId, p.id]));
     return {
       config,
@@ -102,18 +106,20 @@ export async function openLedger(config: Config, options: OpenLedgerOptions): Pr
  * can still collide. (The embedded store has one process, and one connection to lock with.)
  * Migrations may be long, and so may the wait for another instance's: both lift the timeouts.
  */
-async function migrate(database: Database, plans: PlanCatalogue): Promise<void> {
+async function migrate(database: Database, plans: PlanCatalogue, store: EventStore, storeKind: EventStoreKind): Promise<EventLogAdoption> {
   const run = async () => {
     await withoutStatementTimeout(database.db, (trx) => migrateDatabase(trx));
+    const adoption = await adoptEventLog(database.db, store, storeKind);
     for (const projection of allProjections) await prepareLiveTables(database.db, projection);
     await syncPlans(database.db, plans);
+    return adoption;
   };
   if (database.kind === 'embedded') return run();
-  await database.db.connection().execute(async (lock) => {
+  return database.db.connection().execute(async (lock) => {
     // A session lock, taken in a transaction only so that the wait for it may be long.
     await withoutStatementTimeout(lock, (trx) => sql`select pg_advisory_lock(hashtext('ledger-migrate'))`.execute(trx), { waitForLocks: true });
     try {
-      await run();
+      return await run();
     } finally {
       await sql`select pg_advisory_unlock(hashtext('ledger-migrate'))`.execute(lock).catch(() => {});
     }

@@ -10,6 +10,9 @@ export interface Metrics {
   projectionApplied(projection: string, events: number): void;
   projectionFailed(projection: string): void;
   projectionSetAside(projection: string): void;
+  /** The event store's subscription (EventStoreDB's) was dropped, and taken up again. */
+  subscriptionDropped(): void;
+  resubscribed(): void;
   /** The projection monitor's latest sample, as gauges. */
   observeProjections(snapshot: MonitorSnapshot): void;
 }
@@ -48,6 +51,16 @@ export function createMetrics(): Metrics {
     labelNames: ['projection'],
     registers: [registry],
   });
+  const drops = new Counter({
+    name: 'ledger_event_store_subscription_drops_total',
+    help: "Subscriptions to the event store's log dropped by the server or the connection (each is resumed from its last handled event)",
+    registers: [registry],
+  });
+  const resubscriptions = new Counter({
+    name: 'ledger_event_store_resubscriptions_total',
+    help: 'Subscriptions to the event store resumed after a drop',
+    registers: [registry],
+  });
   const gauge = (name: string, help: string, labelNames: string[] = ['projection']) => new Gauge({ name, help, labelNames, registers: [registry] });
   const lagEvents = gauge('ledger_projection_lag_events', 'Visible events each projection has still to apply (capped at 100,000)');
   const lagSeconds = gauge('ledger_projection_lag_seconds', 'Age of the oldest visible event each projection has not applied yet');
@@ -74,6 +87,8 @@ export function createMetrics(): Metrics {
         holderAge.set(snapshot.log.holder?.transactionSeconds ?? 0);
       }
     },
+    subscriptionDropped: () => drops.inc(),
+    resubscribed: () => resubscriptions.inc(),
     webhook(outcome, seconds) {
       webhooks.inc({ outcome });
       webhookSeconds.observe({ outcome }, seconds);

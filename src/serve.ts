@@ -21,6 +21,8 @@ export async function serve(config: Config, logger: Logger): Promise<RunningServ
     command: 'ledger serve',
     // The reason only: a server's message can quote what was being written.
     onConnectionError: (failure) => logger.warn({ reason: failure.reason }, 'a database connection failed; it is discarded and replaced'),
+    onEventLogReplaced: ({ replaced, current }) =>
+      logger.warn({ from: replaced, to: current }, 'the read models were built from another event log: every projection is rebuilt from this one'),
   });
   const metrics = createMetrics();
   const runnerOptions = {

@@ -24,7 +24,13 @@ function fail(error: unknown): never {
 
 async function withLedger(run: (ledger: Ledger) => Promise<void>): Promise<void> {
   const config = loadConfig();
-  const ledger = await openLedger(config, { command: `ledger ${process.argv.slice(2).join(' ')}` });
+  const ledger = await openLedger(config, {
+    command: `ledger ${process.argv.slice(2).join(' ')}`,
+    onEventLogReplaced: ({ replaced, current }) =>
+      process.stderr.write(
+        `The read models were built from another event log (${replaced?.storeKind}), not this one (${current.storeKind}): every projection will be rebuilt from it (\`ledger projections rebuild\`, or \`ledger serve\` does it on start).\n`,
+      ),
+  });
   try {
     await run(ledger);
   } finally {
