@@ -139,3 +139,19 @@ export function comparePositions(a: GlobalPosition, b: GlobalPosition): number {
   if (a.prepare !== b.prepare) return a.prepare < b.prepare ? -1 : 1;
   return 0;
 }
+
+/**
+ * The store refuses events this large (EventStoreDB's append limit, 1 MiB by default): thrown
+ * before anything is sent, so nothing is stored and the caller can store less.
+ */
+export class EventTooLargeError extends Error {
+  override readonly name = 'EventTooLargeError';
+  constructor(
+    readonly stream: string,
+    /** The append's size as the store counts it. */
+    readonly bytes: number,
+    readonly limit: number,
+  ) {
+    super(`append to ${stream}: ${bytes} bytes is over the event store's limit of ${limit} bytes per append`);
+  }
+}

@@ -61,8 +61,16 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: WebhookRouteDe
           deps.ingestHealth.succeeded();
           const outcome = result.duplicate ? 'duplicate' : result.tenantId ? 'appended' : 'parked';
           deps.metrics.webhook(outcome, seconds());
-          const line = { stripeEventId, type, tenantId: result.tenantId, outcome, unstorableBody: unstorable, latencyMs: Math.round(seconds() * 1000) };
-          if (read.ok && !unstorable) log.info(line, 'webhook');
+          const line = {
+            stripeEventId,
+            type,
+            tenantId: result.tenantId,
+            outcome,
+            unstorableBody: unstorable,
+            oversize: result.oversize,
+            latencyMs: Math.round(seconds() * 1000),
+          };
+          if (read.ok && !unstorable && !result.oversize) log.info(line, 'webhook');
           else if (read.ok) log.warn(line, 'webhook');
           else log.warn({ ...line, reason: read.reason, detail: read.detail }, 'webhook');
           return reply.code(200).send({ received: true, duplicate: result.duplicate, routed: result.tenantId !== null });

@@ -1,5 +1,6 @@
 import { eventIdForStripeEvent } from '../../domain/ids.ts';
-import type { EventStore, Json } from '../../domain/ports/event-store.ts';
+import { EventTooLargeError, type EventStore, type Json } from '../../domain/ports/event-store.ts';
+import { reduceOversizeEvent, type OversizeNote } from '../../domain/stripe/oversize-event.ts';
 import { resolveTenant, tenantHints } from '../../domain/routing/tenant-hints.ts';
 import { tenantStream, UNROUTED_STREAM } from '../../domain/routing/streams.ts';
 import type { StripeEventEnvelope } from '../../domain/stripe/envelope.ts';
@@ -28,6 +29,8 @@ export interface IngestResult {
   readonly tenantId: string | null;
   /** The log already held this Stripe event (in this tenant's stream or another's): nothing was appended. */
   readonly duplicate: boolean;
+  /** Set when the event was too large for the store and was stored without its Stripe object. */
+  readonly oversize?: OversizeNote;
 }
 
 /**
@@ -74,10 +77,23 @@ function deliveredBodyMetadata(deliveredBody: DeliveredBody | null): { [key: str
 }
 
 async function append(deps: IngestDeps, event: DomainEvent, receivedAt: Date, extraMetadata: { [key: string]: Json }): Promise<IngestResult> {
+  try {
+    return await appendOnce(deps, event, { receivedAt: receivedAt.toISOString(), ...extraMetadata });
+  } catch (error) {
+    if (!(error instanceof EventTooLargeError)) throw error;
+    // The delivered bytes go too: they are what made it large.
+    const { deliveredBody: _left, ...metadata } = extraMetadata;
+    const { event: reduced, note } = reduceOversizeEvent(event, error.bytes, error.limit);
+    const result = await appendOnce(deps, reduced, { receivedAt: receivedAt.toISOString(), ...metadata, oversize: note });
+    return { ...result, oversize: note };
+  }
+}
+
+async function appendOnce(deps: IngestDeps, event: DomainEvent, extraMetadata: { [key: string]: Json }): Promise<IngestResult> {
   const { tenantId, stripe } = event.data;
   const stripeEventId = stripe.eventId;
   const stream = tenantId ? tenantStream(tenantId) : UNROUTED_STREAM;
-  const metadata: { [key: string]: Json } = { stripeEventId, receivedAt: receivedAt.toISOString(), ...extraMetadata };
+  const metadata: { [key: string]: Json } = { stripeEventId, ...extraMetadata };
   const result = await deps.store.append(
     stream,
     [{ id: eventIdForStripeEvent(stripeEventId), type: event.type, data: event.data as unknown as Json, metadata }],
