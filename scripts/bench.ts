@@ -1,7 +1,9 @@
 /**
  * `npm run bench`: webhook ingest throughput and latency over HTTP, and projection rebuild speed,
- * on the store in use (DATABASE_URL's server, else the embedded store). It never touches your
- * data: on a server it creates and drops a scratch database, embedded it uses a temp directory.
+ * on the store in use (DATABASE_URL's server, else the embedded store; the log in EventStoreDB
+ * when EVENTSTORE_CONNECTION_STRING is set, or in the in-repo wire double with --esdb-double). It
+ * never touches your read models: on a server it creates and drops a scratch database, embedded
+ * it uses a temp directory. In EventStoreDB it writes streams of new tenants, which stay.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
@@ -13,6 +15,7 @@ import { createScratchDatabase } from '../adapters/db/scratch-database.ts';
 import { signStripePayload } from '../adapters/stripe/webhook-signature.ts';
 import { exitOnMistake, positiveCount } from '../src/cli/arguments.ts';
 import { loadConfig } from '../src/config.ts';
+import { describeEventStore } from '../adapters/eventstore/esdb/describe.ts';
 import { openLedger } from '../src/ledger.ts';
 import { ingestStripeEvent } from '../src/webhooks/ingest.ts';
 import { readStripeEvent } from '../src/webhooks/read-stripe-event.ts';
@@ -21,6 +24,7 @@ import { syntheticStripeEvent } from './lib/synthetic-stripe-events.ts';
 
 const SECRET = 'whsec_benchmark_secret';
 const CLI = new URL('../src/cli/main.ts', import.meta.url).pathname;
+const DOUBLE = new URL('./esdb-double.ts', import.meta.url).pathname;
 
 const options = new Command('bench')
   .exitOverride(exitOnMistake)
@@ -28,8 +32,9 @@ const options = new Command('bench')
   .option('--concurrency <n>', 'requests in flight at once', positiveCount, 16)
   .option('--events <n>', 'events in the log for the rebuild measurement', positiveCount, 20000)
   .option('--tenants <n>', 'tenants the events are spread over', positiveCount, 20)
+  .option('--esdb-double', 'keep the log in the in-repo EventStoreDB wire double (its own process, in memory)')
   .parse()
-  .opts<{ requests: number; concurrency: number; events: number; tenants: number }>();
+  .opts<{ requests: number; concurrency: number; events: number; tenants: number; esdbDouble?: boolean }>();
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
@@ -62,12 +67,47 @@ async function scratchStore(): Promise<{ env: NodeJS.ProcessEnv; label: string; 
   };
 }
 
+/** Where the log lives, when not beside the read models. */
+async function eventLog(): Promise<{ env: NodeJS.ProcessEnv; label: string; stop: () => Promise<void> }> {
+  const live = process.env.EVENTSTORE_CONNECTION_STRING;
+  if (options.esdbDouble) {
+    if (live) throw new Error('--esdb-double and EVENTSTORE_CONNECTION_STRING both name a log: choose one');
+    const double = spawn(process.execPath, ['--import', 'tsx', DOUBLE, '--port', String(await freePort())], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const connectionString = await new Promise<string>((resolve, reject) => {
+      let seen = '';
+      double.stdout.on('data', (chunk: Buffer) => {
+        seen += chunk.toString();
+        if (seen.includes('\n')) resolve(seen.split('\n')[0]!.trim());
+      });
+      double.on('exit', (code) => reject(new Error(`the EventStoreDB double exited (${code}) before printing its connection string`)));
+    });
+    return {
+      env: { EVENTSTORE_CONNECTION_STRING: connectionString },
+      label: 'EventStoreDB wire double (in-repo gRPC server, in memory, on these cores; not a real server)',
+      stop: async () => {
+        if (double.exitCode !== null) return;
+        double.kill('SIGTERM');
+        await new Promise((r) => double.on('exit', r));
+      },
+    };
+  }
+  if (live) {
+    process.stderr.write('writing the log to the EventStoreDB of EVENTSTORE_CONNECTION_STRING: the streams of new tenants it writes stay there\n');
+    return { env: { EVENTSTORE_CONNECTION_STRING: live }, label: `EventStoreDB (${describeEventStore(live)})`, stop: async () => {} };
+  }
+  return { env: {}, label: 'beside the read models', stop: async () => {} };
+}
+
 let stopServer = async () => {};
 let interrupted = false;
 let serverLogTail = () => '';
 
 async function main() {
-  const store = await scratchStore();
+  const log = await eventLog();
+  const store = await scratchStore().catch(async (error: unknown) => {
+    await log.stop();
+    throw error;
+  });
   // Interrupted (Ctrl-C), it still stops its server and removes its scratch store.
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
@@ -75,12 +115,13 @@ async function main() {
       process.stderr.write(`${signal}: stopping the server and removing the scratch store\n`);
       stopServer()
         .then(() => store.drop())
+        .then(() => log.stop())
         .finally(() => process.exit(130));
     });
   }
-  const env = { ...store.env, STRIPE_WEBHOOK_SIGNING_SECRET: SECRET, LOG_LEVEL: 'info', NODE_ENV: 'production' };
+  const env = { ...store.env, ...log.env, STRIPE_WEBHOOK_SIGNING_SECRET: SECRET, LOG_LEVEL: 'info', NODE_ENV: 'production' };
   const config = loadConfig({ ...env });
-  const rows: [string, string][] = [['store', store.label], ['machine', `${(await import('node:os')).cpus().length} cores, Node ${process.version}`]];
+  const rows: [string, string][] = [['store', store.label], ['event log', log.label], ['machine', `${(await import('node:os')).cpus().length} cores, Node ${process.version}`]];
   try {
     // Tenants first, while no server holds the store.
     let ledger = await openLedger(config, { command: 'bench (setup)' });
@@ -183,6 +224,7 @@ async function main() {
   } finally {
     await stopServer();
     await store.drop();
+    await log.stop();
   }
   const width = Math.max(...rows.map(([k]) => k.length));
   console.log(`| ${'measure'.padEnd(width)} | value |\n| ${'-'.repeat(width)} | --- |`);
