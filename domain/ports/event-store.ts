@@ -1,6 +1,6 @@
 /**
- * The event store port. Two adapters implement it (`adapters/eventstore/postgres.ts`,
- * and EventStoreDB in a later issue) and both must pass `test/contract/event-store.contract.ts`.
+ * The event store port. Two adapters implement it (`adapters/eventstore/postgres.ts` and
+ * `adapters/eventstore/esdb/esdb.ts`) and both must pass `test/contract/event-store.contract.ts`.
  */
 
 /** JSON-serialisable value: what an event's data and metadata may hold. */
@@ -131,6 +131,23 @@ export class WrongExpectedRevisionError extends Error {
     readonly actual: bigint,
   ) {
     super(`append to ${stream}: expected revision ${String(expected)}, stream is at ${actual === -1n ? 'no_stream' : String(actual)}`);
+  }
+}
+
+/**
+ * An append larger than the store takes in one call (EventStoreDB: `MaxAppendSize`, 1 MiB by
+ * default, counted as its server counts). Thrown before anything is written, so the caller can
+ * set the event aside instead of retrying what can never be stored.
+ */
+export class EventTooLargeError extends Error {
+  override readonly name = 'EventTooLargeError';
+  constructor(
+    readonly stream: string,
+    /** The append's size as the store counts it. */
+    readonly bytes: number,
+    readonly limit: number,
+  ) {
+    super(`append to ${stream}: ${bytes} bytes, over the store's limit of ${limit} bytes per append`);
   }
 }
 
