@@ -4,6 +4,7 @@ import { eventIdClaims, eventStoreTables } from '../eventstore/postgres-schema.t
 import { tenantsAndCheckpoints } from './migrations/001-tenants-and-checkpoints.ts';
 import { plans } from './migrations/002-plans.ts';
 import { projectionVersionsAndDeadLetters } from './migrations/005-projection-versions-and-dead-letters.ts';
+import { esdbEventIdClaims } from './migrations/006-esdb-event-id-claims.ts';
 
 /**
  * Every table the ledger owns (the event store's, tenants, checkpoints, plans), in one ordered
@@ -18,6 +19,7 @@ const migrations: Record<string, Migration> = {
   '003-event-store': eventStoreTables,
   '004-event-id-claims': eventIdClaims,
   '005-projection-versions-and-dead-letters': projectionVersionsAndDeadLetters,
+  '006-esdb-event-id-claims': esdbEventIdClaims,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
