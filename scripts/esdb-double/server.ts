@@ -32,8 +32,10 @@
  *   Streams.Append and never tries BatchAppend.
  * - Faults: `dropSubscriptions()` ends every open subscription with UNAVAILABLE (the client's
  *   subscription emits an UnavailableError, as when a node goes away); `stop()` closes the server
- *   at once, and `startEsdbDouble({ port, state })` starts it again on the same port with the
- *   same data (a restart); a double started without `state` starts empty (data lost).
+ *   at once (open calls end CANCELLED: the client's CancelledError; both errors make the client
+ *   reconnect on its next call), and `startEsdbDouble({ port, state })` starts it again on the
+ *   same port with the same log (a restart; like a node, it has forgotten its recent-events
+ *   cache); a double started without `state` starts with no data (data lost).
  *
  * Not implemented (needs a live server): Streams.BatchAppend, Delete and Tombstone (so no
  * deleted or soft-deleted streams), stream metadata semantics ($maxCount, $tb, ACLs), TLS and
