@@ -6,6 +6,8 @@ import type { StoredEvent } from './state.ts';
  * checkpoint and parked-message streams of persistent subscriptions to $all) but shows every
  * other `$`-stream, so readers see system events. A filter (stream-name or event-type, prefixes
  * or one regular expression searched anywhere in the name) is applied on top of that rule.
+ * JavaScript's RegExp stands in for .NET's Regex: they agree on the usual syntax (anchors,
+ * classes, alternation), not on every construct.
  */
 
 export type EventPredicate = (event: StoredEvent) => boolean;

@@ -121,6 +121,7 @@ type ReadCall = ServerWritableStream<InstanceType<typeof streamsPb.ReadReq>, Rea
 
 export async function startEsdbDouble(options: EsdbDoubleOptions = {}): Promise<EsdbDouble> {
   const host = options.host ?? '127.0.0.1';
+  const address = host.includes(':') ? `[${host}]` : host;
   const state = options.state ?? createEsdbDoubleState();
   const cache = new RecentEventsCache(cacheLimits(options.idempotencyCacheSize));
   const maxAppendBytes = options.maxAppendBytes ?? DEFAULT_MAX_APPEND_BYTES;
@@ -173,14 +174,14 @@ export async function startEsdbDouble(options: EsdbDoubleOptions = {}): Promise<
   });
 
   const port = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(`${host}:${options.port ?? 0}`, ServerCredentials.createInsecure(), (error, bound) =>
+    server.bindAsync(`${address}:${options.port ?? 0}`, ServerCredentials.createInsecure(), (error, bound) =>
       error ? reject(error) : resolve(bound),
     );
   });
 
   let stopped: Promise<void> | undefined;
   return {
-    connectionString: `esdb://${host}:${port}?tls=false`,
+    connectionString: `esdb://${address}:${port}?tls=false`,
     port,
     state,
     dropSubscriptions() {

@@ -84,6 +84,22 @@ describe('EventStoreDB double: reads', () => {
     expect(await types({ fromPosition: END, direction: BACKWARDS, maxCount: 2 })).to.equal('cb');
   });
 
+  it('resolves links when asked, as the server does for the system link in $users', async () => {
+    connected = await connect();
+    // Read to the end: leaving a client's read early leaves its gRPC stream unfinished.
+    const first = async (resolveLinkTos: boolean) => {
+      const all = [];
+      for await (const resolved of connected!.client.readStream('$users', { resolveLinkTos })) all.push(resolved);
+      return all[0];
+    };
+    const unresolved = await first(false);
+    const resolved = await first(true);
+
+    expect(unresolved!.event!.type).to.equal('$>');
+    expect(resolved!.link!.type).to.equal('$>');
+    expect([resolved!.event!.streamId, resolved!.event!.revision]).to.deep.equal(['$user-admin', 0n]);
+  });
+
   it('refuses to read $all from a position inside a record, as the server does', async () => {
     connected = await connect();
     const { client } = connected;

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import {
   CancelledError,
+  excludeSystemEvents,
   START,
   streamNameFilter,
   UnavailableError,
@@ -128,6 +129,28 @@ describe('EventStoreDB double: subscriptions', () => {
       const expected = all.filter((e) => compare(e.position, position) > 0);
       expect(events(resumed.seen)).to.deep.equal(expected);
     }
+  });
+
+  it("an unfiltered $all subscription meets the server's system events; the client's excludeSystemEvents filter drops them", async () => {
+    const connected = await started();
+    const { client } = connected;
+    await client.appendToStream('tenant-s', event('Mine'));
+    const collect = async (subscription: AllStreamSubscription) => {
+      const types: string[] = [];
+      let caughtUp = false;
+      subscription.on('data', ({ event: recorded }) => types.push(recorded!.type));
+      subscription.on('caughtUp', () => (caughtUp = true));
+      await until(() => caughtUp, 'the subscription to catch up');
+      await subscription.unsubscribe();
+      return types;
+    };
+
+    const everything = await collect(client.subscribeToAll({ fromPosition: START }));
+    const withoutSystem = await collect(client.subscribeToAll({ fromPosition: START, filter: excludeSystemEvents() }));
+
+    expect(everything.filter((type) => type.startsWith('$')).length).to.be.greaterThan(0);
+    expect(everything.at(-1)).to.equal('Mine');
+    expect(withoutSystem).to.deep.equal(['Mine']);
   });
 
   it('a stream subscription catches up after a revision and then follows live appends', async () => {
