@@ -19,7 +19,9 @@ import {
 import sharedPb from '@eventstore/db-client/generated/shared_pb.js';
 import streamsGrpc from '@eventstore/db-client/generated/streams_grpc_pb.js';
 import streamsPb from '@eventstore/db-client/generated/streams_pb.js';
-import grpcEvents from '@eventstore/db-client/dist/utils/convertGrpcEvent.js';
+// Named, not default: this module marks itself `__esModule`, and a CommonJS loader (mocha
+// loads a test file without top-level await that way) then takes its default export literally.
+import { convertGrpcEvent } from '@eventstore/db-client/dist/utils/convertGrpcEvent.js';
 import type { CallOptions, Metadata } from '@grpc/grpc-js';
 import {
   EventTooLargeError,
@@ -212,7 +214,13 @@ function readFiltered(
       const events: AllStreamResolvedEvent[] = [];
       const call = grpcClient.read(request, ...internals.callArguments({ deadline: READ_DEADLINE_MS }));
       call.on('data', (response: InstanceType<typeof streamsPb.ReadResp>) => {
-        if (response.hasEvent()) events.push(grpcEvents.convertGrpcEvent(response.getEvent()!) as AllStreamResolvedEvent);
+        try {
+          if (response.hasEvent()) events.push(convertGrpcEvent(response.getEvent()!) as AllStreamResolvedEvent);
+        } catch (error) {
+          // Thrown inside the call's event emitter it would be lost and the read left hanging.
+          call.cancel();
+          reject(error);
+        }
       });
       call.on('error', (error: Error) => reject(convertToCommandError(error)));
       call.on('end', () => resolve(events));
