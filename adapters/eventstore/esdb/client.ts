@@ -115,17 +115,10 @@ async function append(
   const data = events.map(
     (event) => ({ id: event.id, contentType: 'application/json', type: event.type, data: event.data, metadata: event.metadata ?? {} }) as unknown as EventData,
   );
-  let timer: NodeJS.Timeout | undefined;
-  // The batch-append path of the library waits for the server's answer without a timer of its
-  // own; an append that never hears back must still end (its outcome is then unknown).
-  const silence = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`append to ${stream}: EventStoreDB did not answer within ${deadlineMs + 1_000} ms; the outcome is unknown`)),
-      deadlineMs + 1_000,
-    );
-  });
   try {
-    const result = await Promise.race([client.appendToStream(stream, data, { expectedRevision: expected, deadline: deadlineMs }), silence]);
+    // The library's batch-append path waits for the server's answer with no timer of its own.
+    const appending = client.appendToStream(stream, data, { expectedRevision: expected, deadline: deadlineMs });
+    const result = await answeredWithin(`append to ${stream}`, deadlineMs + 1_000, appending);
     return result.nextExpectedRevision;
   } catch (error) {
     if (error instanceof WrongExpectedVersionError) {
@@ -134,8 +127,6 @@ async function append(
     }
     if (error instanceof MaxAppendSizeExceededError) throw new EventTooLargeError(stream, appendSize(events), error.maxAppendSize);
     throw error;
-  } finally {
-    clearTimeout(timer);
   }
 }
 
@@ -150,14 +141,39 @@ async function readStream(
     direction: options.backwards ? BACKWARDS : FORWARDS,
     ...(options.limit === undefined ? {} : { maxCount: options.limit }),
   });
-  const resolved: ResolvedEvent[] = [];
-  try {
+  const collecting = (async () => {
+    const resolved: ResolvedEvent[] = [];
     for await (const event of reading) resolved.push(event);
+    return resolved;
+  })();
+  try {
+    // The library reads a stream with no deadline.
+    return toRecordedEvents(await answeredWithin(`read ${stream}`, READ_DEADLINE_MS, collecting, () => void reading.cancel()));
   } catch (error) {
     if (error instanceof StreamNotFoundError) return [];
     throw error;
   }
-  return toRecordedEvents(resolved);
+}
+
+/**
+ * `work`, or a rejection once `ms` have passed without an answer (`cancel` is then called).
+ * For an append, the outcome is then unknown: it may still be written.
+ */
+async function answeredWithin<T>(what: string, ms: number, work: Promise<T>, cancel?: () => void): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const silence = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      cancel?.();
+      reject(new Error(`${what}: EventStoreDB did not answer within ${ms} ms`));
+    }, ms);
+  });
+  // Whichever loses the race must not become an unhandled rejection.
+  work.catch(() => {});
+  try {
+    return await Promise.race([work, silence]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** The members of the library's client that a read of its own needs (protected there). */

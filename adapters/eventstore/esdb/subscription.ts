@@ -33,6 +33,15 @@ class HandlerFailed {
   constructor(readonly error: unknown) {}
 }
 
+/** The callbacks only report (to a log, a metric): one that throws must not stop the subscription. */
+function report(callback: () => void): void {
+  try {
+    callback();
+  } catch {
+    // Nothing to do: reporting failed, following the log did not.
+  }
+}
+
 /** The server ended the subscription without an error: a drop like any other. */
 class EndedByServer extends Error {
   override readonly name = 'EndedByServer';
@@ -72,10 +81,11 @@ export function startResubscribingSubscription(options: ResubscribingOptions): S
         () => {
           if (current !== session || stopping) return;
           failures = 0;
-          if (attempts > 0) options.onResubscribed?.({ after: from, attempts });
+          if (attempts > 0) report(() => options.onResubscribed?.({ after: from, attempts }));
         },
         () => {},
       );
+      let dropped: unknown;
       try {
         for (;;) {
           const events = await session.next(options.batchSize);
@@ -93,14 +103,15 @@ export function startResubscribingSubscription(options: ResubscribingOptions): S
         if (error instanceof HandlerFailed) throw error.error;
         if (stopping) return;
         if (!(error instanceof EndedByServer) && !isTransientEsdbError(error)) throw error;
-        failures += 1;
-        options.onDropped?.({ error, attempt: failures, resumeAfter: position });
-        const ceiling = Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** (failures - 1));
-        await pause(ceiling / 2 + Math.random() * (ceiling / 2));
+        dropped = error;
       } finally {
         if (current === session) current = undefined;
         await session.close().catch(() => {});
       }
+      failures += 1;
+      report(() => options.onDropped?.({ error: dropped, attempt: failures, resumeAfter: position }));
+      const ceiling = Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** (failures - 1));
+      await pause(ceiling / 2 + Math.random() * (ceiling / 2));
     }
   }
 
