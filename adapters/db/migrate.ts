@@ -4,6 +4,7 @@ import { eventIdClaims, eventStoreTables } from '../eventstore/postgres-schema.t
 import { tenantsAndCheckpoints } from './migrations/001-tenants-and-checkpoints.ts';
 import { plans } from './migrations/002-plans.ts';
 import { projectionVersionsAndDeadLetters } from './migrations/005-projection-versions-and-dead-letters.ts';
+import { esdbEventIdClaims } from './migrations/006-esdb-event-id-claims.ts';
 import { eventLog } from './migrations/007-event-log.ts';
 
 /**
@@ -19,6 +20,7 @@ const migrations: Record<string, Migration> = {
   '003-event-store': eventStoreTables,
   '004-event-id-claims': eventIdClaims,
   '005-projection-versions-and-dead-letters': projectionVersionsAndDeadLetters,
+  '006-esdb-event-id-claims': esdbEventIdClaims,
   '007-event-log': eventLog,
 };
 

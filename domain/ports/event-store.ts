@@ -1,6 +1,6 @@
 /**
- * The event store port. Two adapters implement it (`adapters/eventstore/postgres.ts`,
- * and EventStoreDB in a later issue) and both must pass `test/contract/event-store.contract.ts`.
+ * The event store port. Two adapters implement it (`adapters/eventstore/postgres.ts` and
+ * `adapters/eventstore/esdb/esdb.ts`) and both must pass `test/contract/event-store.contract.ts`.
  */
 
 /** JSON-serialisable value: what an event's data and metadata may hold. */
@@ -134,15 +134,10 @@ export class WrongExpectedRevisionError extends Error {
   }
 }
 
-export function comparePositions(a: GlobalPosition, b: GlobalPosition): number {
-  if (a.commit !== b.commit) return a.commit < b.commit ? -1 : 1;
-  if (a.prepare !== b.prepare) return a.prepare < b.prepare ? -1 : 1;
-  return 0;
-}
-
 /**
- * The store refuses events this large (EventStoreDB's append limit, 1 MiB by default): thrown
- * before anything is sent, so nothing is stored and the caller can store less.
+ * An append larger than the store takes in one call (EventStoreDB: `MaxAppendSize`, 1 MiB by
+ * default, counted as its server counts). Thrown before anything is written, so the caller can
+ * set the event aside instead of retrying what can never be stored.
  */
 export class EventTooLargeError extends Error {
   override readonly name = 'EventTooLargeError';
@@ -152,6 +147,12 @@ export class EventTooLargeError extends Error {
     readonly bytes: number,
     readonly limit: number,
   ) {
-    super(`append to ${stream}: ${bytes} bytes is over the event store's limit of ${limit} bytes per append`);
+    super(`append to ${stream}: ${bytes} bytes, over the store's limit of ${limit} bytes per append`);
   }
+}
+
+export function comparePositions(a: GlobalPosition, b: GlobalPosition): number {
+  if (a.commit !== b.commit) return a.commit < b.commit ? -1 : 1;
+  if (a.prepare !== b.prepare) return a.prepare < b.prepare ? -1 : 1;
+  return 0;
 }
