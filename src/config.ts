@@ -22,7 +22,7 @@ const envSchema = z.object({
     z.string().refine((v) => /^postgres(ql)?:\/\/.+/.test(v) && URL.canParse(v), 'must be a postgres:// or postgresql:// URL'),
   ),
   EVENTSTORE_CONNECTION_STRING: optionalString(
-    z.string().refine((v) => /^esdb(\+discover)?:\/\/.+/.test(v), 'must be an esdb:// or esdb+discover:// connection string'),
+    z.string().refine((v) => /^(esdb|kurrentdb|kurrent|kdb)(\+discover)?:\/\/.+/i.test(v), 'must be an esdb:// (or kurrentdb://) connection string, e.g. esdb://127.0.0.1:2113?tls=false'),
   ),
   STRIPE_SECRET_KEY: optionalString(
     z.string().refine((v) => /^(sk|rk)_(test|live)_\w+$/.test(v), 'must be a Stripe secret key (sk_test_..., sk_live_... or rk_...)'),

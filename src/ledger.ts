@@ -8,6 +8,9 @@ import { syncPlans } from '../adapters/db/plan-repository.ts';
 import { createRoutingRepository, type RoutingRepository } from '../projections/routing/queries.ts';
 import { createTenantRepository, type TenantRepository } from '../adapters/db/tenant-repository.ts';
 import { createPostgresEventStore } from '../adapters/eventstore/postgres.ts';
+import { describeEventStore } from '../adapters/eventstore/esdb/describe.ts';
+import { createEsdbEventStore, type Resubscribed, type SubscriptionDropped } from '../adapters/eventstore/esdb/esdb.ts';
+import { OperatorError } from '../domain/operator-error.ts';
 import { countEventsAfter, readVisibilityHorizon } from '../adapters/eventstore/postgres-horizon.ts';
 import { refuseLogAheadOfServer } from '../adapters/eventstore/postgres-restore-check.ts';
 import type { PlanCatalogue } from '../domain/plans/catalogue.ts';
@@ -16,7 +19,7 @@ import { allProjections } from '../projections/all.ts';
 import { createPaymentQueries, type PaymentQueries } from '../projections/payments/queries.ts';
 import { createSubscriptionQueries, type SubscriptionQueries } from '../projections/subscriptions/queries.ts';
 import type { ProjectionContext } from '../projections/projection.ts';
-import { ConfigError, type Config } from './config.ts';
+import type { Config } from './config.ts';
 import { loadPlanCatalogue } from './plan-catalogue-file.ts';
 import type { LogDiagnostics } from './workers/projection-monitor.ts';
 import { prepareLiveTables } from './workers/projection-versions.ts';
@@ -35,8 +38,10 @@ export interface Ledger {
   readonly projectionContext: ProjectionContext;
   /** Where processes share a Postgres server: one runner (or rebuild) of a projection at a time. The embedded store has one process. */
   readonly leases: LeaseProvider | undefined;
-  /** What the log's store says about events not yet visible to readers, for monitoring. */
-  readonly diagnostics: LogDiagnostics;
+  /** Where the log is: beside the read models in Postgres, or in EventStoreDB (`description` holds no credentials). */
+  readonly eventLog: { readonly kind: EventStoreKind; readonly description: string };
+  /** What the Postgres log says about events not yet visible to readers, for monitoring; EventStoreDB has no such horizon. */
+  readonly diagnostics: LogDiagnostics | undefined;
   close(): Promise<void>;
 }
 
@@ -47,16 +52,14 @@ export interface OpenLedgerOptions {
   readonly database?: Database;
   /** Told when one of the pool's connections fails (it is replaced); `serve` logs it. */
   readonly onConnectionError?: (failure: DatabaseFailure) => void;
+  /** Told when a subscription to EventStoreDB's log was dropped, and when it holds again (it resumes by itself). */
+  readonly onSubscriptionDropped?: (info: SubscriptionDropped) => void;
+  readonly onResubscribed?: (info: Resubscribed) => void;
   /** Told when the read models were built from another log than the one configured now (they will be rebuilt). */
   readonly onEventLogReplaced?: (adoption: EventLogAdoption) => void;
 }
 
 export async function openLedger(config: Config, options: OpenLedgerOptions): Promise<Ledger> {
-  if (config.eventStoreConnectionString) {
-    throw new ConfigError([
-      'EVENTSTORE_CONNECTION_STRING: this version keeps the event log in Postgres (DATABASE_URL or the embedded store); unset it until the EventStoreDB adapter ships',
-    ]);
-  }
   const plans = loadPlanCatalogue(config.planCatalogFile);
   const database =
     options.database ??
@@ -68,11 +71,19 @@ export async function openLedger(config: Config, options: OpenLedgerOptions): Pr
       onConnectionError: options.onConnectionError,
     }));
   try {
-    const store = createPostgresEventStore(database.pool);
-    const adoption = await migrate(database, plans, store, 'postgres');
-    if (adoption.replaced) options.onEventLogReplaced?.(adoption);
-    // A log restored from a logical dump into another cluster cannot be read in order: refuse it.
-    await refuseLogAheadOfServer(database.pool);
+    const log = openEventLog(config, database, options);
+    const store = log.store;
+    try {
+      // Checked first, so that an EventStoreDB that does not answer is named as the cause.
+      if (log.kind === 'esdb') await store.ping().catch((error: unknown) => Promise.reject(unreachableEventStore(log.description, error)));
+      const adoption = await migrate(database, plans, store, log.kind);
+      if (adoption.replaced) options.onEventLogReplaced?.(adoption);
+      // A log restored from a logical dump into another cluster cannot be read in order: refuse it.
+      if (log.kind === 'postgres') await refuseLogAheadOfServer(database.pool);
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
     const planByPrice = new Map(plans.plans.map((p) => [p.stripePriceId, p.id]));
     return {
       config,
@@ -85,10 +96,8 @@ export async function openLedger(config: Config, options: OpenLedgerOptions): Pr
       plans,
       projectionContext: { planIdForPrice: (priceId) => (priceId ? (planByPrice.get(priceId) ?? null) : null) },
       leases: database.kind === 'postgres' ? createAdvisoryLeases(database.pool) : undefined,
-      diagnostics: {
-        countEventsAfter: (after, streamPrefixes, cap) => countEventsAfter(database.pool, { after, streamPrefixes, cap }),
-        horizon: () => readVisibilityHorizon(database.pool),
-      },
+      eventLog: { kind: log.kind, description: log.description },
+      diagnostics: log.kind === 'postgres' ? postgresLogDiagnostics(database) : undefined,
       async close() {
         await store.close();
         if (!options.database) await database.close();
@@ -98,6 +107,41 @@ export async function openLedger(config: Config, options: OpenLedgerOptions): Pr
     if (!options.database) await database.close();
     throw error;
   }
+}
+
+interface EventLog {
+  readonly kind: EventStoreKind;
+  readonly description: string;
+  readonly store: EventStore;
+}
+
+/**
+ * The log: in EventStoreDB when a connection string is set (the ids it holds are indexed in
+ * Postgres, beside the read models and checkpoints), else in the Postgres database itself.
+ */
+function openEventLog(config: Config, database: Database, options: OpenLedgerOptions): EventLog {
+  const connectionString = config.eventStoreConnectionString;
+  if (!connectionString) return { kind: 'postgres', description: database.description, store: createPostgresEventStore(database.pool) };
+  const store = createEsdbEventStore({
+    connectionString,
+    pool: database.pool,
+    onSubscriptionDropped: options.onSubscriptionDropped,
+    onResubscribed: options.onResubscribed,
+  });
+  return { kind: 'esdb', description: `EventStoreDB ${describeEventStore(connectionString)}`, store };
+}
+
+function unreachableEventStore(description: string, error: unknown): OperatorError {
+  return new OperatorError(
+    `${description} did not answer (${error instanceof Error ? error.message : String(error)}): check EVENTSTORE_CONNECTION_STRING and that the server is up (docker compose up -d eventstore, or npm run --silent esdb-double)`,
+  );
+}
+
+function postgresLogDiagnostics(database: Database): LogDiagnostics {
+  return {
+    countEventsAfter: (after, streamPrefixes, cap) => countEventsAfter(database.pool, { after, streamPrefixes, cap }),
+    horizon: () => readVisibilityHorizon(database.pool),
+  };
 }
 
 /**

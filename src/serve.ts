@@ -1,3 +1,4 @@
+import type { GlobalPosition } from '../domain/ports/event-store.ts';
 import { allProjections } from '../projections/all.ts';
 import { ensureWebhookSecrets, type Config } from './config.ts';
 import { buildHttpApp } from './http/app.ts';
@@ -9,6 +10,8 @@ import { runProjection } from './workers/projection-runner.ts';
 import { startProjectionMonitor } from './workers/projection-monitor.ts';
 import { runRerouter } from './workers/rerouter.ts';
 
+const positionText = (position: GlobalPosition) => `${position.commit}/${position.prepare}`;
+
 export interface RunningServer {
   readonly url: string;
   close(): Promise<void>;
@@ -17,14 +20,25 @@ export interface RunningServer {
 /** The ledger process: HTTP, projection runners and the re-router, stopped together. */
 export async function serve(config: Config, logger: Logger): Promise<RunningServer> {
   const { secrets, generatedIn } = ensureWebhookSecrets(config);
+  const metrics = createMetrics();
   const ledger = await openLedger(config, {
     command: 'ledger serve',
     // The reason only: a server's message can quote what was being written.
     onConnectionError: (failure) => logger.warn({ reason: failure.reason }, 'a database connection failed; it is discarded and replaced'),
     onEventLogReplaced: ({ replaced, current }) =>
       logger.warn({ from: replaced, to: current }, 'the read models were built from another event log: every projection is rebuilt from this one'),
+    onSubscriptionDropped: ({ error, attempt, resumeAfter }) => {
+      if (attempt === 1) metrics.subscriptionDropped();
+      logger.warn(
+        { reason: error instanceof Error ? error.message : String(error), attempt, resumeAfter: positionText(resumeAfter) },
+        'subscription to the event log dropped; resubscribing from the last handled event',
+      );
+    },
+    onResubscribed: ({ after, attempts }) => {
+      metrics.resubscribed();
+      logger.info({ after: positionText(after), attempts }, 'subscription to the event log resumed');
+    },
   });
-  const metrics = createMetrics();
   const runnerOptions = {
     hooks: { applied: metrics.projectionApplied, failed: metrics.projectionFailed, setAside: metrics.projectionSetAside },
     leases: ledger.leases,
@@ -72,6 +86,6 @@ export async function serve(config: Config, logger: Logger): Promise<RunningServ
       `Development webhook signing secret: ${secrets[0]} (kept in ${generatedIn}; set STRIPE_WEBHOOK_SIGNING_SECRET to use your own)\n`,
     );
   }
-  logger.info({ url, store: ledger.database.description, projections: allProjections.map((p) => p.name) }, 'ledger listening');
+  logger.info({ url, store: ledger.database.description, eventLog: ledger.eventLog.description, projections: allProjections.map((p) => p.name) }, 'ledger listening');
   return { url, close: stopAll };
 }

@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import { eventIdForStripeEvent } from '../../domain/ids.ts';
 import { EventTooLargeError, type EventStore, type Json } from '../../domain/ports/event-store.ts';
 import { reduceOversizeEvent, type OversizeNote } from '../../domain/stripe/oversize-event.ts';
@@ -77,16 +78,40 @@ function deliveredBodyMetadata(deliveredBody: DeliveredBody | null): { [key: str
 }
 
 async function append(deps: IngestDeps, event: DomainEvent, receivedAt: Date, extraMetadata: { [key: string]: Json }): Promise<IngestResult> {
+  const metadata = { receivedAt: receivedAt.toISOString(), ...extraMetadata };
   try {
-    return await appendOnce(deps, event, { receivedAt: receivedAt.toISOString(), ...extraMetadata });
+    return await appendOnce(deps, event, metadata);
   } catch (error) {
     if (!(error instanceof EventTooLargeError)) throw error;
-    // The delivered bytes go too: they are what made it large.
-    const { deliveredBody: _left, ...metadata } = extraMetadata;
-    const { event: reduced, note } = reduceOversizeEvent(event, error.bytes, error.limit);
-    const result = await appendOnce(deps, reduced, { receivedAt: receivedAt.toISOString(), ...metadata, oversize: note });
-    return { ...result, oversize: note };
+    return appendReduced(deps, event, metadata, error);
   }
+}
+
+/**
+ * Too large for the log as it is (EventStoreDB's append limit): the event without its Stripe
+ * object (see reduceOversizeEvent), with that object and any delivered bytes gzipped into the
+ * metadata when they then fit, which JSON of this kind nearly always does; else with their
+ * digest only. Either way Stripe gets its 2xx rather than retrying for days what never fits.
+ */
+async function appendReduced(deps: IngestDeps, event: DomainEvent, metadata: { [key: string]: Json }, tooLarge: EventTooLargeError): Promise<IngestResult> {
+  const { deliveredBody, ...rest } = metadata;
+  const { event: reduced, note } = reduceOversizeEvent(event, tooLarge.bytes, tooLarge.limit);
+  const delivered = deliveredBody as { reasons: Json; base64: string } | undefined;
+  const compressed: { [key: string]: Json } = {
+    ...rest,
+    ...(delivered ? { deliveredBody: { reasons: delivered.reasons, gzipBase64: gzipBase64(Buffer.from(delivered.base64, 'base64')) } } : {}),
+    oversize: { ...note, objectGzipBase64: gzipBase64(Buffer.from(JSON.stringify(event.data.stripe.object))) },
+  };
+  try {
+    return { ...(await appendOnce(deps, reduced, compressed)), oversize: note };
+  } catch (error) {
+    if (!(error instanceof EventTooLargeError)) throw error;
+    return { ...(await appendOnce(deps, reduced, { ...rest, oversize: note })), oversize: note };
+  }
+}
+
+function gzipBase64(bytes: Buffer): string {
+  return gzipSync(bytes, { level: 9 }).toString('base64');
 }
 
 async function appendOnce(deps: IngestDeps, event: DomainEvent, extraMetadata: { [key: string]: Json }): Promise<IngestResult> {

@@ -17,7 +17,8 @@ const ACME_KEY = 'lk_9swzIDIpJLbBMeh9Xj5aCSJhcs0GXJ2eHMM-XZ7Uk24';
 type Payment = { invoice_id: string; livemode: boolean | null };
 
 /** A ledger opened on a fresh copy of that database. */
-const previousRelease = () => startTestLedger({}, { prepare: (database) => database.pool.query(PREVIOUS_RELEASE) });
+// That release kept its log in Postgres, beside the read models, whatever TEST_EVENT_LOG says.
+const previousRelease = () => startTestLedger({}, { prepare: (database) => database.pool.query(PREVIOUS_RELEASE), eventLog: 'postgres' });
 
 /** An invoice.paid that arrives once the new release runs. */
 const AFTER_UPGRADE = paidInvoiceEvent('2023-10', { evt: 'evt_after_upgrade', invoice: 'in_after_upgrade', tenant: ACME, amount: 4900, currency: 'usd', paidAt: 1_767_312_000 });

@@ -10,7 +10,11 @@ import { createMetrics } from '../../src/metrics.ts';
 import { catchUpLive } from '../../src/workers/live-projections.ts';
 import { rerouteParkedEvents } from '../../src/workers/rerouter.ts';
 import { freshDatabase, type TestDatabase } from './database.ts';
+import { startTestEventStoreDb } from './esdb.ts';
 import { capturingLogger } from './log-capture.ts';
+
+/** Where test ledgers keep their log: `postgres` (beside the read models, the default) or `esdb`. */
+export const testEventLog: 'postgres' | 'esdb' = process.env.TEST_EVENT_LOG === 'esdb' ? 'esdb' : 'postgres';
 
 export const TEST_WEBHOOK_SECRET = 'whsec_test_secret_for_the_ledger_suite';
 
@@ -33,7 +37,12 @@ export interface TestLedger {
 /** The ledger wired as `serve` wires it, on a fresh database, driven in-process. */
 export async function startTestLedger(
   env: NodeJS.ProcessEnv = {},
-  options: { /** Runs on the fresh database before the ledger opens it (e.g. loads an older release's data). */ prepare?: (database: TestDatabase) => Promise<unknown> } = {},
+  options: {
+    /** Runs on the fresh database before the ledger opens it (e.g. loads an older release's data). */
+    prepare?: (database: TestDatabase) => Promise<unknown>;
+    /** Where the log is; default TEST_EVENT_LOG's choice. */
+    eventLog?: 'postgres' | 'esdb';
+  } = {},
 ): Promise<TestLedger> {
   const dataDir = mkdtempSync(join(tmpdir(), 'ledger-test-'));
   const config = loadConfig({
@@ -46,7 +55,10 @@ export async function startTestLedger(
   const database = await freshDatabase({ timeouts: config.databaseTimeouts });
   await options.prepare?.(database);
   const { logger, lines: logs } = capturingLogger(config.logLevel);
-  const ledger = await openLedger(config, { command: 'test', database });
+  // TEST_EVENT_LOG=esdb: the same tests with the log in EventStoreDB (the wire double here).
+  const eventStoreDb = (options.eventLog ?? testEventLog) === 'esdb' && !config.eventStoreConnectionString ? await startTestEventStoreDb() : null;
+  const ledgerConfig = eventStoreDb ? { ...config, eventStoreConnectionString: eventStoreDb.connectionString } : config;
+  const ledger = await openLedger(ledgerConfig, { command: 'test', database });
   const app = buildHttpApp(ledger, { logger, metrics: createMetrics(), webhookSecrets: config.webhookSecrets });
   await app.ready();
 
@@ -76,12 +88,13 @@ export async function startTestLedger(
     },
     async project() {
       for (let round = 0; round < 3; round++) {
-        await untilAllCommittedEventsVisible(database);
+        if (ledger.eventLog.kind === 'postgres') await untilAllCommittedEventsVisible(database);
         await catchUpLive(ledger);
         if (!(await rerouteParkedEvents(ledger.store, ledger.routing))) break;
       }
     },
     async eventCount() {
+      if (ledger.eventLog.kind === 'esdb') return (await ledger.store.readAll()).length;
       return Number((await database.pool.query('select count(*) as n from events')).rows[0].n);
     },
     async get(path, apiKey) {
@@ -93,6 +106,7 @@ export async function startTestLedger(
         await app.close();
         await ledger.close();
         await database.close();
+        await eventStoreDb?.stop();
       } finally {
         rmSync(dataDir, { recursive: true, force: true });
       }
