@@ -87,6 +87,16 @@ export async function runStreamsCopy(request: StreamsCopyRequest): Promise<Strea
       writeLine('streams copy: interrupted; its position is saved: run the same command again to go on from there');
       return { status: 'interrupted', summary: { ...copied, status: 'interrupted' } };
     }
+    // The copy read to the end of what the source's global log shows, which in Postgres stops at
+    // the oldest transaction still open on the server: say what lies beyond, so a cut-over does
+    // not take an early end for the whole log.
+    const eventsAfterCopy = source.countEventsAfter ? await source.countEventsAfter(copy.position).catch(() => null) : null;
+    if (eventsAfterCopy) {
+      writeLine(
+        `streams copy: the source has ${counted(eventsAfterCopy, 'event')} after the position copied (appended since, or held back by a transaction still open on its server): ` +
+          'run the command again to copy them (with the ledger stopped, for a final copy)',
+      );
+    }
 
     let verification: TallyComparison;
     try {
@@ -110,6 +120,7 @@ export async function runStreamsCopy(request: StreamsCopyRequest): Promise<Strea
       summary: {
         ...copied,
         status,
+        sourceEventsAfterCopy: eventsAfterCopy,
         verified: {
           streams: verification.streams,
           events: verification.events,

@@ -6,7 +6,7 @@ import { createScratchDatabase, type ScratchDatabase } from '../../adapters/db/s
 import { testServerUrl, testStoreKind } from '../support/database.ts';
 import { suiteTempDirs } from '../support/temp-dirs.ts';
 import { seedLog } from './support/seed-log.ts';
-import { copy, expectSameStreams, openSide, readWholeLog, type CopySide } from './support/stores.ts';
+import { copy, countInStreams, expectSameStreams, openSide, settledLog, type CopySide } from './support/stores.ts';
 
 const CHILD = new URL('./support/copy-child.ts', import.meta.url).pathname;
 const TSX = import.meta.resolve('tsx');
@@ -21,6 +21,7 @@ describe(`streams copy killed with SIGKILL (${testStoreKind})`, function () {
   this.timeout(180_000);
   const tempDir = suiteTempDirs();
   const scratch: ScratchDatabase[] = [];
+  let sourceStreams: string[];
   let where: { source: { databaseUrl?: string; dataDir?: string }; target: { databaseUrl?: string; dataDir?: string } };
 
   const openAt = (spot: { databaseUrl?: string; dataDir?: string }) =>
@@ -59,6 +60,7 @@ describe(`streams copy killed with SIGKILL (${testStoreKind})`, function () {
     const stores = await openBoth();
     try {
       await seedLog(stores.source.store, { events: EVENTS });
+      sourceStreams = [...new Set((await settledLog(stores.source.store, EVENTS)).map((e) => e.streamName))];
     } finally {
       await stores.close();
     }
@@ -89,7 +91,7 @@ describe(`streams copy killed with SIGKILL (${testStoreKind})`, function () {
 
     const stores = await openBoth();
     try {
-      const copiedBefore = (await readWholeLog(stores.target.store)).length;
+      const copiedBefore = await countInStreams(stores.target.store, sourceStreams);
       expect(copiedBefore).to.be.at.least(2 * PAGE_SIZE).and.below(EVENTS);
 
       const resumed = await copy(stores.source, stores.target, { pageSize: PAGE_SIZE });
@@ -98,7 +100,7 @@ describe(`streams copy killed with SIGKILL (${testStoreKind})`, function () {
       // Everything the killed run appended is found in the target, not appended again.
       expect((resumed.summary.copied as number) + copiedBefore).to.equal(EVENTS);
       expect(resumed.summary.eventsRead).to.equal(EVENTS);
-      await expectSameStreams(stores.source.store, stores.target.store);
+      await expectSameStreams(stores.source.store, stores.target.store, EVENTS);
     } finally {
       await stores.close();
     }

@@ -78,22 +78,48 @@ export async function readWholeLog(store: EventStore): Promise<RecordedEvent[]> 
   }
 }
 
+/**
+ * The whole log once it shows at least `events` events. A global reader of a Postgres store sees
+ * an event only once every older transaction on the server has ended, other suites' included,
+ * so a test waits for what it has just written before it counts on reading it.
+ */
+export async function settledLog(store: EventStore, events: number, timeoutMs = 60_000): Promise<RecordedEvent[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const log = await readWholeLog(store);
+    if (log.length >= events) return log;
+    if (Date.now() > deadline) throw new Error(`the log shows ${log.length} events after ${timeoutMs} ms, not ${events}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Events the store holds in these streams, read stream by stream (which shows committed events at once). */
+export async function countInStreams(store: EventStore, streams: Iterable<string>): Promise<number> {
+  let count = 0;
+  for (const stream of streams) count += (await store.readStream(stream)).length;
+  return count;
+}
+
 const comparable = (e: RecordedEvent) => ({ stream: e.streamName, revision: e.revision, id: e.id, type: e.type, data: e.data, metadata: e.metadata });
 
 /**
  * Checks, without the copy's own checksums, that every stream of the source reads back the same
- * from the target (ids, types, data, metadata, revisions) and the target has no other stream.
+ * from the target (ids, types, data, metadata, revisions) and the target has no other stream;
+ * both hold `events` events.
  */
-export async function expectSameStreams(source: EventStore, target: EventStore): Promise<void> {
-  const byStream = (events: RecordedEvent[]) => {
+export async function expectSameStreams(source: EventStore, target: EventStore, events: number): Promise<void> {
+  const byStream = (log: RecordedEvent[]) => {
     const streams = new Map<string, ReturnType<typeof comparable>[]>();
-    for (const e of events) streams.set(e.streamName, [...(streams.get(e.streamName) ?? []), comparable(e)]);
+    for (const e of log) streams.set(e.streamName, [...(streams.get(e.streamName) ?? []), comparable(e)]);
     return streams;
   };
-  const sourceStreams = byStream(await readWholeLog(source));
-  const targetStreams = byStream(await readWholeLog(target));
+  const sourceLog = await settledLog(source, events);
+  const targetLog = await settledLog(target, events);
+  expect(targetLog.length).to.equal(sourceLog.length);
+  const sourceStreams = byStream(sourceLog);
+  const targetStreams = byStream(targetLog);
   expect([...targetStreams.keys()].sort()).to.deep.equal([...sourceStreams.keys()].sort());
-  for (const [stream, events] of sourceStreams) {
-    expect(await target.readStream(stream).then((read) => read.map(comparable)), stream).to.deep.equal(events);
+  for (const [stream, streamEvents] of sourceStreams) {
+    expect(await target.readStream(stream).then((read) => read.map(comparable)), stream).to.deep.equal(streamEvents);
   }
 }
