@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { AnyDb } from '../../adapters/db/database.ts';
-import { START, type GlobalPosition } from '../../domain/ports/event-store.ts';
+import type { GlobalPosition } from '../../domain/ports/event-store.ts';
 
 /*
  * Where `ledger streams copy` has got to, in the ledger's own Postgres database (the embedded
@@ -94,10 +94,3 @@ export async function openCopyProgress(database: AnyDb, key: string): Promise<Co
     },
   };
 }
-
-export const NO_PROGRESS: Omit<SavedProgress, 'startedAt' | 'updatedAt'> = Object.freeze({
-  position: START,
-  eventsRead: 0,
-  eventsCopied: 0,
-  eventsAlreadyInTarget: 0,
-});
