@@ -1,15 +1,16 @@
 import { constants } from 'node:os';
-import { Argument, Command, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { allProjections } from '../../projections/all.ts';
 import { OperatorError } from '../../domain/operator-error.ts';
 import { loadConfig } from '../config.ts';
 import { openLedger, type Ledger } from '../ledger.ts';
 import { createLogger } from '../logger.ts';
 import { serve } from '../serve.ts';
-import { exitOnMistake, nonBlank, positiveCount, streamName, wholeNumber } from './arguments.ts';
+import { exitOnMistake, nonBlank } from './arguments.ts';
 import { startCommand } from './command-start.ts';
 import { printJsonLine } from './output.ts';
 import { registerProjectionCommands } from './projection-commands.ts';
+import { registerStreamCommands } from './stream-commands.ts';
 import { registerUnroutedCommands } from './unrouted-commands.ts';
 
 /** Errors an operator can act on are printed as one message; anything else keeps its stack. */
@@ -111,29 +112,6 @@ tenants
 
 registerProjectionCommands(program, withLedger);
 registerUnroutedCommands(program, withLedger);
-
-program
-  .command('streams')
-  .description('the event log')
-  .command('read')
-  .description('one JSON line per event of a stream, oldest first (e.g. tenant-<id>, unrouted)')
-  .addArgument(new Argument('<stream>', 'stream name').argParser(streamName))
-  .addOption(new Option('--from <revision>', 'first revision to print').argParser(wholeNumber))
-  .addOption(new Option('--limit <n>', 'at most n events').argParser(positiveCount))
-  .action((stream: string, options: { from?: bigint; limit?: number }) =>
-    withLedger(async (ledger) => {
-      let from = options.from ?? 0n;
-      let remaining = options.limit ?? Infinity;
-      while (remaining > 0) {
-        const page = await ledger.store.readStream(stream, { from, limit: Math.min(500, remaining) });
-        for (const e of page) {
-          printJsonLine({ stream: e.streamName, revision: e.revision, position: e.position, id: e.id, type: e.type, recordedAt: e.recordedAt, metadata: e.metadata, data: e.data });
-        }
-        if (page.length < Math.min(500, remaining)) break;
-        remaining -= page.length;
-        from = page.at(-1)!.revision + 1n;
-      }
-    }),
-  );
+registerStreamCommands(program, withLedger);
 
 program.parseAsync(process.argv).catch(fail);
