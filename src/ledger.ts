@@ -55,6 +55,11 @@ export interface OpenLedgerOptions {
   /** Told when a subscription to EventStoreDB's log was dropped, and when it holds again (it resumes by itself). */
   readonly onSubscriptionDropped?: (info: SubscriptionDropped) => void;
   readonly onResubscribed?: (info: Resubscribed) => void;
+  /**
+   * False for a command that only moves history between stores: the log configured for it is not
+   * (yet) the ledger's, so the read models must not be marked for a rebuild from it.
+   */
+  readonly adoptEventLog?: boolean;
   /** Told when the read models were built from another log than the one configured now (they will be rebuilt). */
   readonly onEventLogReplaced?: (adoption: EventLogAdoption) => void;
 }
@@ -76,8 +81,8 @@ export async function openLedger(config: Config, options: OpenLedgerOptions): Pr
     try {
       // Checked first, so that an EventStoreDB that does not answer is named as the cause.
       if (log.kind === 'esdb') await store.ping().catch((error: unknown) => Promise.reject(unreachableEventStore(log.description, error)));
-      const adoption = await migrate(database, plans, store, log.kind);
-      if (adoption.replaced) options.onEventLogReplaced?.(adoption);
+      const adoption = await migrate(database, plans, log.kind, options.adoptEventLog === false ? null : store);
+      if (adoption?.replaced) options.onEventLogReplaced?.(adoption);
       // A log restored from a logical dump into another cluster cannot be read in order: refuse it.
       if (log.kind === 'postgres') await refuseLogAheadOfServer(database.pool);
     } catch (error) {
@@ -150,10 +155,10 @@ function postgresLogDiagnostics(database: Database): LogDiagnostics {
  * can still collide. (The embedded store has one process, and one connection to lock with.)
  * Migrations may be long, and so may the wait for another instance's: both lift the timeouts.
  */
-async function migrate(database: Database, plans: PlanCatalogue, store: EventStore, storeKind: EventStoreKind): Promise<EventLogAdoption> {
+async function migrate(database: Database, plans: PlanCatalogue, storeKind: EventStoreKind, adopting: EventStore | null): Promise<EventLogAdoption | null> {
   const run = async () => {
     await withoutStatementTimeout(database.db, (trx) => migrateDatabase(trx));
-    const adoption = await adoptEventLog(database.db, store, storeKind);
+    const adoption = adopting ? await adoptEventLog(database.db, adopting, storeKind) : null;
     for (const projection of allProjections) await prepareLiveTables(database.db, projection);
     await syncPlans(database.db, plans);
     return adoption;

@@ -3,7 +3,7 @@ import { Command, Option } from 'commander';
 import { allProjections } from '../../projections/all.ts';
 import { OperatorError } from '../../domain/operator-error.ts';
 import { loadConfig } from '../config.ts';
-import { openLedger, type Ledger } from '../ledger.ts';
+import { openLedger, type Ledger, type OpenLedgerOptions } from '../ledger.ts';
 import { createLogger } from '../logger.ts';
 import { serve } from '../serve.ts';
 import { exitOnMistake, nonBlank } from './arguments.ts';
@@ -23,9 +23,10 @@ function fail(error: unknown): never {
   process.exit(1);
 }
 
-async function withLedger(run: (ledger: Ledger) => Promise<void>): Promise<void> {
+async function withLedger(run: (ledger: Ledger) => Promise<void>, open: Pick<OpenLedgerOptions, 'adoptEventLog'> = {}): Promise<void> {
   const config = loadConfig();
   const ledger = await openLedger(config, {
+    ...open,
     command: `ledger ${process.argv.slice(2).join(' ')}`,
     onEventLogReplaced: ({ replaced, current }) =>
       process.stderr.write(

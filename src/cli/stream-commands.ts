@@ -1,7 +1,7 @@
 import { constants } from 'node:os';
 import { Argument, InvalidArgumentError, Option, type Command } from 'commander';
 import { loadConfig } from '../config.ts';
-import type { Ledger } from '../ledger.ts';
+import type { Ledger, OpenLedgerOptions } from '../ledger.ts';
 import { checkStoreForCopy, openStoreForCopy, STORE_KINDS, type StoreForCopy, type StoreKind } from '../streams/open-store.ts';
 import { runStreamsCopy, type CopyStatus } from '../streams/run-copy.ts';
 import { positiveCount, streamName, wholeNumber } from './arguments.ts';
@@ -18,7 +18,10 @@ function pageSize(value: string): number {
 /** Exit codes of `streams copy` besides 0: the stores differ (as `projections rebuild` uses 3 for drift). */
 const EXIT_DIFFER = 3;
 
-export function registerStreamCommands(program: Command, withLedger: (run: (ledger: Ledger) => Promise<void>) => Promise<void>): void {
+export function registerStreamCommands(
+  program: Command,
+  withLedger: (run: (ledger: Ledger) => Promise<void>, open?: Pick<OpenLedgerOptions, 'adoptEventLog'>) => Promise<void>,
+): void {
   const streams = program.command('streams').description('the event log');
 
   streams
@@ -90,7 +93,7 @@ export function registerStreamCommands(program: Command, withLedger: (run: (ledg
           process.off('SIGTERM', stop);
           for (const store of opened) await store.close();
         }
-      });
+      }, { adoptEventLog: false });
     });
 }
 

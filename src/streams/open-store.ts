@@ -1,5 +1,7 @@
 import type { Database } from '../../adapters/db/database.ts';
 import { createPostgresEventStore } from '../../adapters/eventstore/postgres.ts';
+import { describeEventStore } from '../../adapters/eventstore/esdb/describe.ts';
+import { createEsdbEventStore } from '../../adapters/eventstore/esdb/esdb.ts';
 import { countEventsAfter } from '../../adapters/eventstore/postgres-horizon.ts';
 import { OperatorError } from '../../domain/operator-error.ts';
 import type { EventStore, GlobalPosition } from '../../domain/ports/event-store.ts';
@@ -28,7 +30,6 @@ export function checkStoreForCopy(kind: StoreKind, config: Config): void {
     if (!config.eventStoreConnectionString) {
       throw new OperatorError('esdb: EVENTSTORE_CONNECTION_STRING is not set (the EventStoreDB to copy with, e.g. esdb://localhost:2113?tls=false)');
     }
-    throw new OperatorError('esdb: the EventStoreDB adapter is not available yet in this version of the ledger');
   }
 }
 
@@ -53,14 +54,16 @@ export async function openStoreForCopy(kind: StoreKind, config: Config, database
         close: () => store.close(),
       };
     }
-    case 'esdb':
-      // The EventStoreDB adapter's place: createEsdbEventStore({ connectionString, pool: database.pool }),
-      // described as `esdb ${withoutCredentials(connectionString)}`.
-      throw new OperatorError('esdb: the EventStoreDB adapter is not available yet in this version of the ledger');
+    case 'esdb': {
+      const connectionString = config.eventStoreConnectionString!;
+      // Its event-id index lives in the ledger's database, like the ledger's own esdb store.
+      const store = createEsdbEventStore({ connectionString, pool: database.pool });
+      const description = `esdb ${describeEventStore(connectionString)}`;
+      await store.ping().catch((error: unknown) => {
+        void store.close();
+        throw new OperatorError(`${description} did not answer (${error instanceof Error ? error.message : String(error)})`);
+      });
+      return { kind, store, description, close: () => store.close() };
+    }
   }
-}
-
-/** A connection string with its user and password (if any) masked, for messages and the copy's name. */
-export function withoutCredentials(connectionString: string): string {
-  return connectionString.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^@/?#]*@/i, '$1***@');
 }

@@ -62,11 +62,6 @@ describe('ledger streams copy: what it refuses', function () {
     }
   });
 
-  it('EventStoreDB while this version has no adapter for it', async () => {
-    const line = await refused(['--from', 'postgres', '--to', 'esdb'], { EVENTSTORE_CONNECTION_STRING: 'esdb://127.0.0.1:1?tls=false' });
-    expect(line).to.equal('esdb: the EventStoreDB adapter is not available yet in this version of the ledger');
-  });
-
   it('exits 0 when the stores are equal, 3 when they differ or the target diverged, 128 + the signal when stopped', () => {
     expect(exitCodeOfCopy('equal', undefined)).to.equal(0);
     expect(exitCodeOfCopy('differ', undefined)).to.equal(3);
