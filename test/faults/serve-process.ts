@@ -122,8 +122,8 @@ export interface ServeOnScratch {
   /** The scratch database's URL. */
   readonly url: string;
   readonly tenants: readonly string[];
-  /** Starts `ledger serve` on the scratch database (or `databaseUrl`, e.g. through a proxy); stopped after the test. */
-  start(databaseUrl?: string): Promise<ServeProcess>;
+  /** Starts `ledger serve` on the scratch database (or `databaseUrl`, e.g. through a proxy), with `env` added; stopped after the test. */
+  start(databaseUrl?: string, env?: NodeJS.ProcessEnv): Promise<ServeProcess>;
   /** Runs after the test, once its server has stopped. */
   afterTest(cleanup: () => void | Promise<void>): void;
 }
@@ -163,8 +163,8 @@ export function serveOnScratchDatabase(prefix: string, options: { tenants: numbe
     get tenants() {
       return tenants;
     },
-    async start(databaseUrl = scratch!.url) {
-      const child = childEnv({ DATABASE_URL: databaseUrl });
+    async start(databaseUrl = scratch!.url, env: NodeJS.ProcessEnv = {}) {
+      const child = childEnv({ DATABASE_URL: databaseUrl, ...env });
       cleanups.push(child.cleanup);
       server = await startServe(child.env);
       return server;
