@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { START, comparePositions, type EventStore, type GlobalPosition, type Subscription } from '../../domain/ports/event-store.ts';
+import { START, comparePositions, type EventStore, type GlobalPosition } from '../../domain/ports/event-store.ts';
 import { appendWithinTransaction } from './postgres-append.ts';
 import { selectAll, selectHead, selectStream } from './postgres-read.ts';
 import { isTransientPostgresError } from './postgres-transient.ts';
@@ -12,6 +12,7 @@ import {
   checkReadStreamOptions,
   checkStreamName,
 } from './validate.ts';
+import { storeLifecycle } from './store-lifecycle.ts';
 
 export interface PostgresEventStoreOptions {
   /** How often a caught-up subscription looks for new events (default 25 ms). */
@@ -33,12 +34,8 @@ const DEFAULT_BATCH_SIZE = 500;
 export function createPostgresEventStore(pool: pg.Pool, options: PostgresEventStoreOptions = {}): EventStore {
   const pollIntervalMs = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
   if (!(pollIntervalMs > 0)) throw new RangeError(`pollIntervalMs must be positive, got ${String(pollIntervalMs)}`);
-  const subscriptions = new Set<Subscription>();
-  let closed = false;
-
-  const ensureOpen = (operation: string) => {
-    if (closed) throw new Error(`event store is closed (${operation})`);
-  };
+  const lifecycle = storeLifecycle();
+  const ensureOpen = lifecycle.ensureOpen;
 
   return {
     async append(stream, events, appendOptions = {}) {
@@ -112,10 +109,7 @@ export function createPostgresEventStore(pool: pg.Pool, options: PostgresEventSt
         pollIntervalMs,
         onReadRetry: options.onReadRetry,
       });
-      subscriptions.add(subscription);
-      const forget = () => { subscriptions.delete(subscription); };
-      subscription.done.then(forget, forget);
-      return subscription;
+      return lifecycle.track(subscription);
     },
 
     async headPosition() {
@@ -129,9 +123,7 @@ export function createPostgresEventStore(pool: pg.Pool, options: PostgresEventSt
     },
 
     async close() {
-      if (closed) return;
-      closed = true;
-      await Promise.all([...subscriptions].map((subscription) => subscription.stop()));
+      await lifecycle.close();
     },
   };
 }

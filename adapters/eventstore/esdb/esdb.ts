@@ -6,7 +6,6 @@ import {
   comparePositions,
   type EventStore,
   type ExpectedRevision,
-  type Subscription,
 } from '../../../domain/ports/event-store.ts';
 import {
   checkBatchSize,
@@ -20,6 +19,7 @@ import { DEFAULT_MAX_APPEND_BYTES, appendSize } from './append-size.ts';
 import { claimEventIds, type ClaimSettings, type ClaimedLog } from './claims.ts';
 import { connectEsdb, type EsdbClient } from './client.ts';
 import { startResubscribingSubscription, type Resubscribed, type SubscriptionDropped } from './subscription.ts';
+import { storeLifecycle } from '../store-lifecycle.ts';
 
 export interface EsdbEventStoreOptions {
   /** `esdb://host:2113?tls=false` and the like (`kurrentdb://` is taken too). */
@@ -74,12 +74,8 @@ export function createEsdbEventStore(options: EsdbEventStoreOptions): EventStore
     throw new RangeError(`claimInDoubtMs (${claimInDoubtMs}) must be at least three times appendDeadlineMs (${appendDeadlineMs})`);
   }
   const client: EsdbClient = connectEsdb(options.connectionString);
-  const subscriptions = new Set<Subscription>();
-  let closed = false;
-
-  const ensureOpen = (operation: string) => {
-    if (closed) throw new Error(`event store is closed (${operation})`);
-  };
+  const lifecycle = storeLifecycle();
+  const ensureOpen = lifecycle.ensureOpen;
 
   /** The stream's last revision, -1n when it has no events. */
   const lastRevision = async (stream: string) =>
@@ -175,10 +171,7 @@ export function createEsdbEventStore(options: EsdbEventStoreOptions): EventStore
         onDropped: options.onSubscriptionDropped,
         onResubscribed: options.onResubscribed,
       });
-      subscriptions.add(subscription);
-      const forget = () => { subscriptions.delete(subscription); };
-      subscription.done.then(forget, forget);
-      return subscription;
+      return lifecycle.track(subscription);
     },
 
     async headPosition() {
@@ -193,10 +186,7 @@ export function createEsdbEventStore(options: EsdbEventStoreOptions): EventStore
     },
 
     async close() {
-      if (closed) return;
-      closed = true;
-      await Promise.all([...subscriptions].map((subscription) => subscription.stop()));
-      await client.close();
+      if (await lifecycle.close()) await client.close();
     },
   };
 }
