@@ -8,6 +8,7 @@ import { registerBillingApi } from './billing-api.ts';
 import { answerClientError, installErrorHandlers } from './errors.ts';
 import { trackIngestHealth } from '../webhooks/ingest-health.ts';
 import { registerHealthRoutes } from './health.ts';
+import { registerOpenApi } from './openapi.ts';
 import { registerWebhookRoutes } from './webhooks.ts';
 
 export interface HttpAppOptions {
@@ -27,8 +28,11 @@ export function buildHttpApp(ledger: Ledger, options: HttpAppOptions): FastifyIn
     clientErrorHandler: answerClientError,
   });
   installErrorHandlers(app);
+  // Before any route: the zod compilers and the OpenAPI document see every route registered after.
+  registerOpenApi(app);
   const ingestHealth = trackIngestHealth();
-  registerHealthRoutes(app, {
+  // In a plugin, as every route: plugins load after the OpenAPI hook, which then sees them.
+  void app.register(async (scope) => registerHealthRoutes(scope, {
     metrics: options.metrics,
     checks: {
       event_store: async () => (await ledger.store.ping(), null),
@@ -36,7 +40,7 @@ export function buildHttpApp(ledger: Ledger, options: HttpAppOptions): FastifyIn
       ingest: async () => ingestHealth.problem(),
     },
     monitor: options.monitor,
-  });
+  }));
   registerWebhookRoutes(app, {
     ingestHealth,
     store: ledger.store,

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
+import { hasZodFastifySchemaValidationErrors, type ZodFastifySchemaValidationError } from 'fastify-type-provider-zod';
 
 /** Every error the API returns has this one shape. */
 export function sendError(reply: FastifyReply, status: number, code: string, message: string) {
@@ -12,12 +13,26 @@ export function installErrorHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendError(reply, 413, 'payload_too_large', `request body too large: ${error.message}`);
     if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return sendError(reply, 415, 'unsupported_media_type', error.message);
+    if (hasZodFastifySchemaValidationErrors(error)) return sendError(reply, 400, 'invalid_parameter', validationMessage(error));
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
       return sendError(reply, error.statusCode, 'bad_request', error.message);
     }
     request.log.error({ err: error, url: request.url.split('?')[0] }, 'unhandled error');
     return sendError(reply, 500, 'internal_error', 'internal error');
   });
+}
+
+/** A request that failed its route's zod schema: every problem, each naming its field and where it was. */
+function validationMessage(error: FastifyError & { validation: ZodFastifySchemaValidationError[]; validationContext?: string }): string {
+  const where = error.validationContext === 'querystring' ? 'query parameter' : error.validationContext === 'params' ? 'path parameter' : 'field';
+  return error.validation
+    .map((issue) => {
+      const { code, keys } = issue.params as { code?: string; keys?: string[] };
+      if (code === 'unrecognized_keys' && keys) return `unknown ${where}: ${keys.join(', ')}`;
+      const name = issue.instancePath.replace(/^\//, '').replaceAll('/', '.');
+      return name ? `invalid ${where} ${name}: ${issue.message}` : `invalid ${error.validationContext ?? 'request'}: ${issue.message}`;
+    })
+    .join('; ');
 }
 
 /**
