@@ -7,6 +7,7 @@ import { migrateDatabase } from '../adapters/db/migrate.ts';
 import { syncPlans } from '../adapters/db/plan-repository.ts';
 import { createRoutingRepository, type RoutingRepository } from '../projections/routing/queries.ts';
 import { createTenantRepository, type TenantRepository } from '../adapters/db/tenant-repository.ts';
+import { createApiKeyRepository, type ApiKeyRepository } from '../adapters/db/api-key-repository.ts';
 import { createPostgresEventStore } from '../adapters/eventstore/postgres.ts';
 import { describeEventStore } from '../adapters/eventstore/esdb/describe.ts';
 import { createEsdbEventStore, type Resubscribed, type SubscriptionDropped } from '../adapters/eventstore/esdb/esdb.ts';
@@ -31,6 +32,7 @@ export interface Ledger {
   readonly database: Database;
   readonly store: EventStore;
   readonly tenants: TenantRepository;
+  readonly apiKeys: ApiKeyRepository;
   readonly routing: RoutingRepository;
   readonly payments: PaymentQueries;
   readonly subscriptions: SubscriptionQueries;
@@ -95,6 +97,7 @@ export async function openLedger(config: Config, options: OpenLedgerOptions): Pr
       database,
       store,
       tenants: createTenantRepository(database.db),
+      apiKeys: createApiKeyRepository(database.db),
       routing: createRoutingRepository(database.db),
       payments: createPaymentQueries(database.db),
       subscriptions: createSubscriptionQueries(database.db),

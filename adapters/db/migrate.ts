@@ -6,6 +6,7 @@ import { plans } from './migrations/002-plans.ts';
 import { projectionVersionsAndDeadLetters } from './migrations/005-projection-versions-and-dead-letters.ts';
 import { esdbEventIdClaims } from './migrations/006-esdb-event-id-claims.ts';
 import { eventLog } from './migrations/007-event-log.ts';
+import { apiKeys } from './migrations/008-api-keys.ts';
 
 /**
  * Every table the ledger owns (the event store's, tenants, checkpoints, plans), in one ordered
@@ -22,6 +23,7 @@ const migrations: Record<string, Migration> = {
   '005-projection-versions-and-dead-letters': projectionVersionsAndDeadLetters,
   '006-esdb-event-id-claims': esdbEventIdClaims,
   '007-event-log': eventLog,
+  '008-api-keys': apiKeys,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -9,6 +9,7 @@ import { serve } from '../serve.ts';
 import { exitOnMistake, nonBlank } from './arguments.ts';
 import { startCommand } from './command-start.ts';
 import { printJsonLine } from './output.ts';
+import { keyLine, registerKeyCommands } from './key-commands.ts';
 import { registerProjectionCommands } from './projection-commands.ts';
 import { registerStreamCommands } from './stream-commands.ts';
 import { registerUnroutedCommands } from './unrouted-commands.ts';
@@ -89,28 +90,29 @@ program
     }),
   );
 
-const tenants = program.command('tenants').description('tenants and their API keys');
+const tenants = program.command('tenants').description('tenants (their keys: `ledger keys`)');
 tenants
   .command('create')
-  .description('create a tenant; prints {"tenantId","apiKey"} (the key is shown only this once)')
+  .description('create a tenant and its first tenant key; prints {"tenantId","apiKey","key"} (the key is shown only this once)')
   .addOption(new Option('--name <name>', 'display name').makeOptionMandatory().argParser(nonBlank))
   .action((options: { name: string }) =>
     withLedger(async (ledger) => {
-      const { tenant, apiKey } = await ledger.tenants.create(options.name);
-      printJsonLine({ tenantId: tenant.id, apiKey });
+      const { tenant, apiKey, key } = await ledger.tenants.create(options.name);
+      printJsonLine({ tenantId: tenant.id, apiKey, key: keyLine(key) });
     }),
   );
 tenants
   .command('list')
-  .description('one JSON line per tenant (keys are never shown, only their prefix)')
+  .description('one JSON line per tenant (`ledger keys list --tenant <id>` shows its keys)')
   .action(() =>
     withLedger(async (ledger) => {
       for (const t of await ledger.tenants.list()) {
-        printJsonLine({ tenantId: t.id, name: t.name, apiKeyPrefix: t.apiKeyPrefix, createdAt: t.createdAt });
+        printJsonLine({ tenantId: t.id, name: t.name, createdAt: t.createdAt });
       }
     }),
   );
 
+registerKeyCommands(program, withLedger);
 registerProjectionCommands(program, withLedger);
 registerUnroutedCommands(program, withLedger);
 registerStreamCommands(program, withLedger);

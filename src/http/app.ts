@@ -4,6 +4,8 @@ import type { Ledger } from '../ledger.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
 import type { MonitorSnapshot } from '../workers/projection-monitor.ts';
+import { registerAdminApi } from './admin-api.ts';
+import { registerAuth, requireScope } from './auth.ts';
 import { registerBillingApi } from './billing-api.ts';
 import { answerClientError, installErrorHandlers } from './errors.ts';
 import { trackIngestHealth } from '../webhooks/ingest-health.ts';
@@ -30,6 +32,7 @@ export function buildHttpApp(ledger: Ledger, options: HttpAppOptions): FastifyIn
   installErrorHandlers(app);
   // Before any route: the zod compilers and the OpenAPI document see every route registered after.
   registerOpenApi(app);
+  registerAuth(app, ledger.apiKeys);
   const ingestHealth = trackIngestHealth();
   // In a plugin, as every route: plugins load after the OpenAPI hook, which then sees them.
   void app.register(async (scope) => registerHealthRoutes(scope, {
@@ -50,6 +53,12 @@ export function buildHttpApp(ledger: Ledger, options: HttpAppOptions): FastifyIn
     logger: options.logger,
     metrics: options.metrics,
   });
-  registerBillingApi(app, { tenants: ledger.tenants, payments: ledger.payments, subscriptions: ledger.subscriptions });
+  registerAdminApi(app, { tenants: ledger.tenants, apiKeys: ledger.apiKeys });
+  // Tenant keys only: the hook answers 401/403 and sets request.tenant before billing-api.ts's own
+  // check, which then finds the same tenant (to be removed there in favour of this one).
+  void app.register(async (scope) => {
+    scope.addHook('onRequest', requireScope('tenant'));
+    registerBillingApi(scope, { tenants: ledger.tenants, payments: ledger.payments, subscriptions: ledger.subscriptions });
+  });
   return app;
 }

@@ -31,6 +31,9 @@ export interface TestLedger {
   /** Events stored, committed or not yet visible to global readers. */
   eventCount(): Promise<number>;
   get(path: string, apiKey?: string): Promise<{ status: number; json: Record<string, unknown> }>;
+  /** POSTs `body` as JSON. */
+  post(path: string, body: unknown, apiKey?: string): Promise<{ status: number; json: Record<string, unknown> }>;
+  del(path: string, apiKey?: string): Promise<{ status: number; json: Record<string, unknown> }>;
   close(): Promise<void>;
 }
 
@@ -70,6 +73,12 @@ export async function startTestLedger(
     }
   };
 
+  const call = async (method: 'GET' | 'POST' | 'DELETE', path: string, apiKey: string | undefined, body?: unknown) => {
+    const headers: Record<string, string> = apiKey ? { authorization: `Bearer ${apiKey}` } : {};
+    const response = await app.inject({ method, url: path, headers, ...(body === undefined ? {} : { payload: JSON.stringify(body), headers: { ...headers, 'content-type': 'application/json' } }) });
+    return { status: response.statusCode, json: asJson(response.body) };
+  };
+
   return {
     ledger,
     app,
@@ -97,10 +106,9 @@ export async function startTestLedger(
       if (ledger.eventLog.kind === 'esdb') return (await ledger.store.readAll()).length;
       return Number((await database.pool.query('select count(*) as n from events')).rows[0].n);
     },
-    async get(path, apiKey) {
-      const response = await app.inject({ method: 'GET', url: path, headers: apiKey ? { authorization: `Bearer ${apiKey}` } : {} });
-      return { status: response.statusCode, json: asJson(response.body) };
-    },
+    get: (path, apiKey) => call('GET', path, apiKey),
+    post: (path, body, apiKey) => call('POST', path, apiKey, body),
+    del: (path, apiKey) => call('DELETE', path, apiKey),
     async close() {
       try {
         await app.close();
