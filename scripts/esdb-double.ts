@@ -1,6 +1,7 @@
 /**
  * Runs the EventStoreDB wire double alone, for trying the EventStoreDB adapter without a server:
- * `npm run --silent esdb-double -- [--port 2113] [--idempotency-cache-size <n>] [--max-append-bytes <n>]`.
+ * `npm run --silent esdb-double -- [--port 2113] [--idempotency-cache-size <n>] [--max-append-bytes <n>]
+ *   [--classic-append-only]`.
  * Prints its connection string alone on the first line of stdout; stops on SIGINT or SIGTERM.
  * What it implements: the header of scripts/esdb-double/server.ts.
  */
@@ -33,8 +34,11 @@ async function main() {
     .addOption(
       new Option('--max-append-bytes <n>', 'largest append accepted, in bytes').argParser(positiveCount).default(DEFAULT_MAX_APPEND_BYTES),
     )
+    .addOption(
+      new Option('--classic-append-only', 'serve as a server without Streams.BatchAppend: clients append with Streams.Append').default(false),
+    )
     .parse()
-    .opts<{ port: number; host: string; idempotencyCacheSize?: number; maxAppendBytes: number }>();
+    .opts<{ port: number; host: string; idempotencyCacheSize?: number; maxAppendBytes: number; classicAppendOnly: boolean }>();
 
   const double = await startEsdbDouble(options);
   process.stdout.write(`${double.connectionString}\n`);

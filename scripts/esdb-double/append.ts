@@ -2,14 +2,17 @@ import type { sendUnaryData, ServerReadableStream } from '@grpc/grpc-js';
 import sharedPb from '@eventstore/db-client/generated/shared_pb.js';
 import streamsPb from '@eventstore/db-client/generated/streams_pb.js';
 import {
-  checkCommit,
-  EXPECTED_ANY,
-  EXPECTED_NO_STREAM,
-  EXPECTED_STREAM_EXISTS,
-  type CommitDecision,
-} from './commit-check.ts';
-import type { RecentEventsCache } from './recent-events-cache.ts';
-import type { EsdbDoubleState, ProposedEvent } from './state.ts';
+  commitAppend,
+  eventRefusal,
+  eventSize,
+  expectedVersion,
+  proposedEvent,
+  proposedFields,
+  type AppendContext,
+  type AppendOutcome,
+  type ExpectedOption,
+} from './append-events.ts';
+import type { ProposedEvent } from './state.ts';
 import {
   handlerFailed,
   invalidArgument,
@@ -17,131 +20,90 @@ import {
   maxAppendSizeExceeded,
   requiredMetadataPropertyMissing,
   streamName,
-  uuidText,
   type RpcError,
 } from './wire.ts';
 
 /*
  * Streams.Append: a client stream of one options message, then the proposed events; one answer.
- * As on a node, the size limit is checked while the events arrive (data + custom metadata + two
- * bytes per UTF-16 unit of the event type, summed over the append), and a wrong expected revision
- * is an ordinary answer (AppendResp.wrong_expected_version), not an error status.
+ * As on a node, the size limit is checked while the events arrive (see `eventSize`), and a wrong
+ * expected revision is an ordinary answer (AppendResp.wrong_expected_version), not an error
+ * status. What it shares with Streams.BatchAppend is in append-events.ts.
  */
 
 const { AppendReq, AppendResp } = streamsPb;
 type AppendRequest = InstanceType<typeof AppendReq>;
 type AppendResponse = InstanceType<typeof AppendResp>;
 type AppendOptions = InstanceType<typeof AppendReq.Options>;
-type RevisionCase = AppendOptions['getExpectedStreamRevisionCase'] extends () => infer C ? C : never;
 
-export interface AppendContext {
-  readonly state: EsdbDoubleState;
-  readonly cache: RecentEventsCache;
-  readonly maxAppendBytes: number;
-}
-
-/** The node's size of an event against the append limit. */
-const eventSize = (type: string, data: Uint8Array, metadata: Uint8Array) => data.length + metadata.length + type.length * 2;
-
-function expectedVersion(options: AppendOptions): bigint {
+function expectedOption(options: AppendOptions): ExpectedOption {
   const Case = AppendReq.Options.ExpectedStreamRevisionCase;
   switch (options.getExpectedStreamRevisionCase()) {
     case Case.REVISION:
-      return BigInt(options.getRevision());
+      return { revision: options.getRevision() };
     case Case.ANY:
-      return EXPECTED_ANY;
+      return 'any';
     case Case.STREAM_EXISTS:
-      return EXPECTED_STREAM_EXISTS;
+      return 'stream_exists';
     case Case.NO_STREAM:
-      return EXPECTED_NO_STREAM;
+      return 'no_stream';
     default:
       throw invalidArgument(`'${options.getExpectedStreamRevisionCase()}' is not a valid ExpectedStreamRevisionOneofCase`);
   }
 }
 
-function proposedEvent(request: AppendRequest): ProposedEvent {
+/** One event, checked in the node's order: metadata, then the running size, then the event itself. */
+function receiveEvent(request: AppendRequest, sizeBefore: number, maxAppendBytes: number): { event: ProposedEvent; size: number } {
   if (!request.hasProposedMessage()) throw handlerFailed();
-  const message = request.getProposedMessage()!;
-  const metadata = message.getMetadataMap();
-  const type = metadata.get('type');
+  const fields = proposedFields(request.getProposedMessage()!);
+  const { id, type, contentType } = fields;
   if (type === undefined) throw requiredMetadataPropertyMissing('type');
-  const contentType = metadata.get('content-type');
   if (contentType === undefined) throw requiredMetadataPropertyMissing('content-type');
-  const id = uuidText(message.getId());
+  const size = sizeBefore + eventSize({ type, data: fields.data, metadata: fields.metadata });
+  if (size > maxAppendBytes) throw maxAppendSizeExceeded(maxAppendBytes);
   // A node refuses an event without a usable id or type when it builds the event (an exception).
-  if (id === undefined || type === '') throw handlerFailed();
-  return {
-    id,
-    type,
-    isJson: contentType === 'application/json',
-    data: message.getData_asU8(),
-    metadata: message.getCustomMetadata_asU8(),
-  };
+  if (id === undefined || eventRefusal(id, type) !== undefined) throw handlerFailed();
+  return { event: proposedEvent({ ...fields, id, type, contentType }), size };
 }
 
-function wrongExpectedVersion(revisionCase: RevisionCase, expected: bigint, current: bigint): AppendResponse {
-  const Case = AppendReq.Options.ExpectedStreamRevisionCase;
+function wrongExpectedVersion(option: ExpectedOption, current: bigint): AppendResponse {
   const empty = () => new sharedPb.Empty();
   const wrong = new AppendResp.WrongExpectedVersion();
-  switch (revisionCase) {
-    case Case.ANY:
+  switch (option) {
+    case 'any':
       wrong.setExpectedAny(empty()).setAny2060(empty());
       break;
-    case Case.STREAM_EXISTS:
+    case 'stream_exists':
       wrong.setExpectedStreamExists(empty()).setStreamExists2060(empty());
       break;
-    case Case.NO_STREAM:
+    case 'no_stream':
       // The node also fills the deprecated 20.6.0 field, with uint64's maximum; a JS number cannot
       // carry that exactly, and no client reads it, so it is left out here.
       wrong.setExpectedNoStream(empty());
       break;
     default:
-      wrong.setExpectedRevision(expected.toString()).setExpectedRevision2060(Number(expected));
+      wrong.setExpectedRevision(option.revision).setExpectedRevision2060(Number(option.revision));
   }
   if (current < 0n) wrong.setCurrentNoStream(empty()).setNoStream2060(empty());
   else wrong.setCurrentRevision(current.toString()).setCurrentRevision2060(Number(current));
   return new AppendResp().setWrongExpectedVersion(wrong);
 }
 
-function success(lastRevision: bigint, position: bigint): AppendResponse {
+function appendResponse(option: ExpectedOption, outcome: AppendOutcome): AppendResponse {
+  if (outcome.kind === 'wrong-expected-version') return wrongExpectedVersion(option, outcome.current);
   const result = new AppendResp.Success();
-  if (lastRevision < 0n) result.setNoStream(new sharedPb.Empty());
-  else result.setCurrentRevision(lastRevision.toString());
-  if (position < 0n) result.setNoPosition(new sharedPb.Empty());
-  else result.setPosition(new AppendResp.Position().setCommitPosition(position.toString()).setPreparePosition(position.toString()));
-  return new AppendResp().setSuccess(result);
-}
-
-function commit(context: AppendContext, options: AppendOptions, events: ProposedEvent[]): AppendResponse {
-  const stream = streamName(options.getStreamIdentifier());
-  const expected = expectedVersion(options);
-  const decision: CommitDecision = checkCommit(
-    context.state,
-    context.cache,
-    stream,
-    expected,
-    events.map((event) => event.id),
-  );
-  switch (decision.kind) {
-    case 'wrong-expected-version':
-      return wrongExpectedVersion(options.getExpectedStreamRevisionCase(), expected, decision.current);
-    case 'already-written': {
-      // The node answers with the last event's revision and its position, as if just written.
-      const last = context.state.event(stream, decision.last);
-      return success(decision.last, last?.position ?? -1n);
-    }
-    case 'write': {
-      const written = context.state.write(stream, events);
-      for (const { event } of written) if (event) context.cache.put(event.id, event);
-      const last = written.at(-1)!;
-      return success(last.event?.revision ?? decision.current, last.position);
-    }
+  if (outcome.revision < 0n) result.setNoStream(new sharedPb.Empty());
+  else result.setCurrentRevision(outcome.revision.toString());
+  if (outcome.position < 0n) result.setNoPosition(new sharedPb.Empty());
+  else {
+    const position = outcome.position.toString();
+    result.setPosition(new AppendResp.Position().setCommitPosition(position).setPreparePosition(position));
   }
+  return new AppendResp().setSuccess(result);
 }
 
 export function handleAppend(context: AppendContext) {
   return (call: ServerReadableStream<AppendRequest, AppendResponse>, callback: sendUnaryData<AppendResponse>) => {
-    let options: AppendOptions | undefined;
+    let options: { stream: string; option: ExpectedOption } | undefined;
     const events: ProposedEvent[] = [];
     let size = 0;
     let answered = false;
@@ -157,26 +119,27 @@ export function handleAppend(context: AppendContext) {
       try {
         if (!options) {
           if (!request.hasOptions()) throw handlerFailed();
-          options = request.getOptions()!;
-          expectedVersion(options);
+          const sent = request.getOptions()!;
+          options = { stream: streamName(sent.getStreamIdentifier()), option: expectedOption(sent) };
           return;
         }
-        const event = proposedEvent(request);
-        size += eventSize(event.type, event.data, event.metadata);
-        if (size > context.maxAppendBytes) throw maxAppendSizeExceeded(context.maxAppendBytes);
-        events.push(event);
+        const received = receiveEvent(request, size, context.maxAppendBytes);
+        size = received.size;
+        events.push(received.event);
       } catch (error) {
         fail(error);
       }
     });
     call.on('end', () => {
       if (answered) return;
-      try {
-        if (!options) throw handlerFailed();
-        answer(null, commit(context, options, events));
-      } catch (error) {
-        fail(error);
+      if (!options) {
+        fail(handlerFailed());
+        return;
       }
+      // Held while the double stalls appends: never answered; the client's deadline ends the call.
+      if (!context.admit()) return;
+      const { stream, option } = options;
+      answer(null, appendResponse(option, commitAppend(context, stream, expectedVersion(option), events)));
     });
     call.on('error', () => {
       answered = true;

@@ -94,7 +94,8 @@ export function uuidText(uuid: UuidMessage | undefined): string | undefined {
   return HEX_UUID.test(text) ? text : undefined;
 }
 
-function uuidMessage(id: string, structured: boolean): UuidMessage {
+/** A UUID message of `id`, in the structured form (two signed 64-bit halves) or as text. */
+export function uuidMessage(id: string, structured: boolean): UuidMessage {
   if (!structured) return new sharedPb.UUID().setString(id);
   const hex = id.replaceAll('-', '');
   const half = (part: string) => BigInt.asIntN(64, BigInt(`0x${part}`)).toString();

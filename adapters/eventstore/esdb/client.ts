@@ -103,6 +103,8 @@ const NOT_A_SYSTEM_STREAM = '^[^$]';
 const isSystemStream = (name: string) => name.startsWith('$');
 /** How long a read may take before it is given up (the library's default for reads is none). */
 const READ_DEADLINE_MS = 30_000;
+/** An event id EventStoreDB refuses ("Empty eventId"). */
+const NIL_UUID = '00000000-0000-0000-0000-000000000000';
 
 async function append(
   client: EventStoreDBClient,
@@ -111,6 +113,12 @@ async function append(
   expected: ExpectedRevision,
   deadlineMs: number,
 ): Promise<bigint> {
+  // The server refuses it either way, but over BatchAppend it answers such an append twice
+  // (BadRequest, then Timeout once its write timeout passes); the library finds no append for the
+  // second answer and throws inside the gRPC stream, which then delivers no further answers, so
+  // every later append on this connection would go unanswered. Refused here instead.
+  const nil = events.find((event) => event.id === NIL_UUID);
+  if (nil) throw new TypeError(`append to ${stream}: event id ${nil.id} (the nil UUID) is refused by EventStoreDB`);
   // Always JSON, metadata always sent: what `appendSize` counts.
   const data = events.map(
     (event) => ({ id: event.id, contentType: 'application/json', type: event.type, data: event.data, metadata: event.metadata ?? {} }) as unknown as EventData,

@@ -25,6 +25,16 @@ export async function connect(options: EsdbDoubleOptions = {}): Promise<Connecte
   };
 }
 
+/**
+ * The client's two ways to append, each against the server that makes it choose that way: a
+ * server listing Streams.BatchAppend (24.10, the double's default) gets every append over
+ * BatchAppend; one without it gets Streams.Append.
+ */
+export const APPEND_PATHS = [
+  { title: 'over BatchAppend', options: {}, rpc: 'batchAppend' },
+  { title: 'over classic Append', options: { classicAppendOnly: true }, rpc: 'append' },
+] as const satisfies ReadonlyArray<{ title: string; options: EsdbDoubleOptions; rpc: keyof EsdbDouble['appendCalls'] }>;
+
 export const event = (type: string, data: Record<string, unknown> = {}, id?: string) => jsonEvent({ type, data, ...(id ? { id } : {}) });
 
 /** Waits until `condition` holds, checking often; fails after `timeoutMs` naming what it waited for. */
