@@ -1,5 +1,5 @@
 import { openDatabase, type Database } from '../../adapters/db/database.ts';
-import type { DatabaseTimeouts } from '../../adapters/db/pool.ts';
+import { DEFAULT_DATABASE_TIMEOUTS, type DatabaseTimeouts } from '../../adapters/db/pool.ts';
 import { createScratchDatabase } from '../../adapters/db/scratch-database.ts';
 
 /**
@@ -15,13 +15,21 @@ export interface TestDatabase extends Database {
   readonly url: string | undefined;
 }
 
+/**
+ * Tests that do not test the timeouts get a long wait for a connection: the embedded store has
+ * one, and on a loaded machine a burst of concurrent appends can queue for it past the 3 s a
+ * production webhook may wait.
+ */
+const TEST_TIMEOUTS: DatabaseTimeouts = { ...DEFAULT_DATABASE_TIMEOUTS, connectMs: 30_000 };
+
 export async function freshDatabase(options: { timeouts?: DatabaseTimeouts } = {}): Promise<TestDatabase> {
+  const timeouts = options.timeouts ?? TEST_TIMEOUTS;
   if (!testServerUrl) {
-    const database = await openDatabase({ dataDir: null, command: 'test', timeouts: options.timeouts });
+    const database = await openDatabase({ dataDir: null, command: 'test', timeouts });
     return Object.assign(database, { url: undefined });
   }
   const scratch = await createScratchDatabase(testServerUrl, 'ledger_test');
-  const database = await openDatabase({ databaseUrl: scratch.url, dataDir: null, command: 'test', timeouts: options.timeouts });
+  const database = await openDatabase({ databaseUrl: scratch.url, dataDir: null, command: 'test', timeouts });
   return {
     ...database,
     url: scratch.url,
