@@ -4,7 +4,8 @@ import type { Ledger } from '../ledger.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
 import type { MonitorSnapshot } from '../workers/projection-monitor.ts';
-import { registerBillingApi } from './billing-api.ts';
+import { authenticateTenant, registerBillingApi } from './billing-api.ts';
+import { billingActionsDeps, registerBillingActions } from './billing-actions.ts';
 import { answerClientError, installErrorHandlers } from './errors.ts';
 import { trackIngestHealth } from '../webhooks/ingest-health.ts';
 import { registerHealthRoutes } from './health.ts';
@@ -51,5 +52,9 @@ export function buildHttpApp(ledger: Ledger, options: HttpAppOptions): FastifyIn
     metrics: options.metrics,
   });
   registerBillingApi(app, { tenants: ledger.tenants, payments: ledger.payments, subscriptions: ledger.subscriptions });
+  void app.register(async (scope) => {
+    scope.addHook('onRequest', authenticateTenant(ledger.tenants));
+    await registerBillingActions(scope, billingActionsDeps(ledger));
+  });
   return app;
 }
