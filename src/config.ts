@@ -35,6 +35,22 @@ const envSchema = z.object({
   ),
   STRIPE_API_BASE: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/ }).default('https://api.stripe.com')),
   PLAN_CATALOG_FILE: optionalString(z.string()),
+  APP_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/ }).default('http://localhost:3000')),
+  BILLING_REDIRECT_ORIGINS: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .default('')
+      .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+      .refine((list) => list.every((s) => URL.canParse(s) && /^https?:$/.test(new URL(s).protocol) && new URL(s).origin === s.replace(/\/$/, '')), 'must be comma-separated origins such as https://app.example.com (scheme, host and port only)'),
+  ),
+  STRIPE_AUTOMATIC_TAX: z.preprocess(emptyAsUndefined, z.enum(['true', 'false']).default('false').transform((v) => v === 'true')),
+  STRIPE_TIMEOUT_MS: milliseconds(10_000),
+  STRIPE_MAX_NETWORK_RETRIES: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(5).default(2)),
+  STRIPE_BREAKER_VOLUME_THRESHOLD: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(1000).default(5)),
+  STRIPE_BREAKER_RESET_MS: milliseconds(30_000),
+  BILLING_RATE_LIMIT_MAX: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(100_000).default(10)),
+  BILLING_RATE_LIMIT_WINDOW_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(86_400).default(60)),
   LOG_LEVEL: z.preprocess(emptyAsUndefined, z.enum(LOG_LEVELS).default('info')),
   PROJECTION_RETRY_ATTEMPTS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(100).default(3)),
   PROJECTION_STALL_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(86_400).default(60)),
@@ -57,6 +73,16 @@ export interface Config {
   readonly webhookSecrets: readonly string[];
   readonly stripeApiBase: string;
   readonly planCatalogFile: string;
+  /** Where tenants' users work: the portal returns there, and it is an allowed redirect origin. */
+  readonly appUrl: string;
+  /** Origins Checkout may redirect to: APP_URL's and BILLING_REDIRECT_ORIGINS. */
+  readonly billingRedirectOrigins: readonly string[];
+  readonly stripeAutomaticTax: boolean;
+  readonly stripeTimeoutMs: number;
+  readonly stripeMaxNetworkRetries: number;
+  readonly stripeBreaker: { readonly volumeThreshold: number; readonly resetTimeoutMs: number };
+  /** Checkout and portal sessions a tenant may create per window, each. */
+  readonly billingRateLimit: { readonly max: number; readonly windowSeconds: number };
   readonly logLevel: (typeof LOG_LEVELS)[number];
   /** Tries a projection gives an event before setting it aside. */
   readonly projectionRetryAttempts: number;
@@ -99,6 +125,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webhookSecrets: e.STRIPE_WEBHOOK_SIGNING_SECRET ?? [],
     stripeApiBase: e.STRIPE_API_BASE,
     planCatalogFile,
+    appUrl: e.APP_URL,
+    billingRedirectOrigins: [...new Set([new URL(e.APP_URL).origin, ...e.BILLING_REDIRECT_ORIGINS.map((o) => new URL(o).origin)])],
+    stripeAutomaticTax: e.STRIPE_AUTOMATIC_TAX,
+    stripeTimeoutMs: e.STRIPE_TIMEOUT_MS,
+    stripeMaxNetworkRetries: e.STRIPE_MAX_NETWORK_RETRIES,
+    stripeBreaker: { volumeThreshold: e.STRIPE_BREAKER_VOLUME_THRESHOLD, resetTimeoutMs: e.STRIPE_BREAKER_RESET_MS },
+    billingRateLimit: { max: e.BILLING_RATE_LIMIT_MAX, windowSeconds: e.BILLING_RATE_LIMIT_WINDOW_SECONDS },
     logLevel: e.LOG_LEVEL,
     projectionRetryAttempts: e.PROJECTION_RETRY_ATTEMPTS,
     projectionStallSeconds: e.PROJECTION_STALL_SECONDS,

@@ -21,6 +21,7 @@ import { createPaymentQueries, type PaymentQueries } from '../projections/paymen
 import { createSubscriptionQueries, type SubscriptionQueries } from '../projections/subscriptions/queries.ts';
 import type { ProjectionContext } from '../projections/projection.ts';
 import type { Config } from './config.ts';
+import { createStripeGateway, type StripeGateway } from '../adapters/stripe/gateway.ts';
 import { loadPlanCatalogue } from './plan-catalogue-file.ts';
 import type { LogDiagnostics } from './workers/projection-monitor.ts';
 import { prepareLiveTables } from './workers/projection-versions.ts';
@@ -37,6 +38,8 @@ export interface Ledger {
   readonly payments: PaymentQueries;
   readonly subscriptions: SubscriptionQueries;
   readonly plans: PlanCatalogue;
+  /** Outgoing calls to Stripe; null without STRIPE_SECRET_KEY (the billing actions then answer 503). */
+  readonly stripe: StripeGateway | null;
   readonly projectionContext: ProjectionContext;
   /** Where processes share a Postgres server: one runner (or rebuild) of a projection at a time. The embedded store has one process. */
   readonly leases: LeaseProvider | undefined;
@@ -91,6 +94,7 @@ export async function openLedger(config: Config, options: OpenLedgerOptions): Pr
       await store.close();
       throw error;
     }
+    const stripe = config.stripeSecretKey ? openStripeGateway(config, config.stripeSecretKey) : null;
     const planByPrice = new Map(plans.plans.map((p) => [p.stripePriceId, p.id]));
     return {
       config,
@@ -102,11 +106,13 @@ export async function openLedger(config: Config, options: OpenLedgerOptions): Pr
       payments: createPaymentQueries(database.db),
       subscriptions: createSubscriptionQueries(database.db),
       plans,
+      stripe,
       projectionContext: { planIdForPrice: (priceId) => (priceId ? (planByPrice.get(priceId) ?? null) : null) },
       leases: database.kind === 'postgres' ? createAdvisoryLeases(database.pool) : undefined,
       eventLog: { kind: log.kind, description: log.description },
       diagnostics: log.kind === 'postgres' ? postgresLogDiagnostics(database) : undefined,
       async close() {
+        stripe?.close();
         await store.close();
         if (!options.database) await database.close();
       },
@@ -115,6 +121,16 @@ export async function openLedger(config: Config, options: OpenLedgerOptions): Pr
     if (!options.database) await database.close();
     throw error;
   }
+}
+
+function openStripeGateway(config: Config, secretKey: string): StripeGateway {
+  return createStripeGateway({
+    secretKey,
+    apiBase: config.stripeApiBase,
+    timeoutMs: config.stripeTimeoutMs,
+    maxNetworkRetries: config.stripeMaxNetworkRetries,
+    breaker: { ...config.stripeBreaker, errorThresholdPercentage: 50, rollingWindowMs: 10_000 },
+  });
 }
 
 interface EventLog {

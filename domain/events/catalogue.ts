@@ -1,4 +1,12 @@
 import { z } from 'zod';
+import {
+  billingCustomerCreatedSchema,
+  cancellationRequestedSchema,
+  checkoutRequestedSchema,
+  planChangeRequestedSchema,
+  portalSessionRequestedSchema,
+  resumeRequestedSchema,
+} from './billing-intent-events.ts';
 import { chargeRefundedSchema } from './charge-events.ts';
 import { checkoutSessionCompletedSchema } from './checkout-events.ts';
 import { customerEventDataSchema } from './customer-events.ts';
@@ -23,13 +31,39 @@ export const domainEventSchemas = {
   PaymentMethodAttached: paymentMethodAttachedSchema,
   ChargeRefunded: chargeRefundedSchema,
   StripeEventRecorded: stripeEventRecordedSchema,
+  // Intents of the billing API (no Stripe event behind them): see billing-intent-events.ts.
+  BillingCustomerCreated: billingCustomerCreatedSchema,
+  CheckoutRequested: checkoutRequestedSchema,
+  PortalSessionRequested: portalSessionRequestedSchema,
+  CancellationRequested: cancellationRequestedSchema,
+  ResumeRequested: resumeRequestedSchema,
+  PlanChangeRequested: planChangeRequestedSchema,
 } as const satisfies Record<string, z.ZodType>;
 
 export type DomainEventType = keyof typeof domainEventSchemas;
 
 export type DomainEventData<T extends DomainEventType> = z.output<(typeof domainEventSchemas)[T]>;
 
+/** The billing API's own intents; every other type comes from a Stripe event and carries `stripe`. */
+export const INTENT_EVENT_TYPES = [
+  'BillingCustomerCreated',
+  'CheckoutRequested',
+  'PortalSessionRequested',
+  'CancellationRequested',
+  'ResumeRequested',
+  'PlanChangeRequested',
+] as const satisfies readonly DomainEventType[];
+
+export type IntentEventType = (typeof INTENT_EVENT_TYPES)[number];
+
 export type DomainEvent = { [T in DomainEventType]: { type: T; data: DomainEventData<T> } }[DomainEventType];
+
+/** An event translated from a Stripe event: every type but the intents, each with its `stripe` source. */
+export type StripeDomainEvent = Exclude<DomainEvent, { type: IntentEventType }>;
+
+export function isStripeDomainEvent(event: DomainEvent): event is StripeDomainEvent {
+  return !(INTENT_EVENT_TYPES as readonly string[]).includes(event.type);
+}
 
 export type DomainEventOf<T extends DomainEventType> = Extract<DomainEvent, { type: T }>;
 

@@ -10,6 +10,8 @@ export const planSchema = z.object({
   stripePriceId: z.string().min(1),
   amountMinor: minorUnits.nonnegative(),
   currency: currencyCode,
+  /** Days of free trial a new subscription to this plan starts with (Checkout's trial_period_days); none when absent. */
+  trialDays: z.number().int().min(1).max(730).optional(),
   /** null means unlimited. */
   limits: z.record(z.string(), z.union([z.number(), z.string(), z.boolean(), z.null()])),
 });

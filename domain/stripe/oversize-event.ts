@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { DomainEvent } from '../events/catalogue.ts';
+import type { StripeDomainEvent } from '../events/catalogue.ts';
 import type { Json } from '../ports/event-store.ts';
 import { isRecord, setOwn } from '../is-record.ts';
 
@@ -24,11 +24,11 @@ export interface OversizeNote {
  * (`GET /v1/events/<id>`), and the digest identifies it. Answering Stripe 2xx with this is
  * better than a refusal it would retry for three days and then drop.
  */
-export function reduceOversizeEvent(event: DomainEvent, bytes: number, limit: number): { event: DomainEvent; note: OversizeNote } {
+export function reduceOversizeEvent(event: StripeDomainEvent, bytes: number, limit: number): { event: StripeDomainEvent; note: OversizeNote } {
   const { stripe } = event.data;
   const objectSha256 = createHash('sha256').update(JSON.stringify(stripe.object)).digest('hex');
   const reduced = { ...event, data: { ...event.data, stripe: { ...stripe, object: shortTopLevelScalars(stripe.object), previousAttributes: null } } };
-  return { event: reduced as DomainEvent, note: { bytes, limit, objectSha256 } };
+  return { event: reduced as StripeDomainEvent, note: { bytes, limit, objectSha256 } };
 }
 
 function shortTopLevelScalars(object: Record<string, unknown>): Record<string, unknown> {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import {
   domainTypeForStripeType,
   safeParseDomainEvent,
-  type DomainEvent,
+  type StripeDomainEvent,
   type DomainEventData,
   type ModelledDomainType,
 } from '../events/catalogue.ts';
@@ -46,7 +46,7 @@ const specificFieldReaders: { [T in ModelledDomainType]: z.ZodType<SpecificField
  * model, or an object we cannot read, becomes StripeEventRecorded, because a verified event is
  * never dropped.
  */
-export function translateStripeEvent(envelope: StripeEventEnvelope, tenantId: string | null): DomainEvent {
+export function translateStripeEvent(envelope: StripeEventEnvelope, tenantId: string | null): StripeDomainEvent {
   const { object, previous_attributes: previousAttributes } = envelope.data;
   const common: CommonEventData = {
     tenantId,
@@ -70,7 +70,8 @@ export function translateStripeEvent(envelope: StripeEventEnvelope, tenantId: st
 
   // Checked against the catalogue so that what we append always parses back when read.
   const event = safeParseDomainEvent(domainType, { ...common, ...fields.data });
-  return event.success ? event.event : recorded(common, 'invalid_shape', event.error);
+  // A modelled Stripe type parses to its own (Stripe) event type, never an intent.
+  return event.success ? (event.event as StripeDomainEvent) : recorded(common, 'invalid_shape', event.error);
 }
 
 /**
@@ -84,7 +85,7 @@ export function translateUnreadableStripeEvent(
   body: Record<string, unknown>,
   detail: string,
   reason: 'invalid_envelope' | 'nesting_too_deep' = 'invalid_envelope',
-): DomainEvent {
+): StripeDomainEvent {
   const common: CommonEventData = {
     tenantId: null,
     customerId: null,
@@ -119,6 +120,6 @@ function recorded(
   common: CommonEventData,
   reason: DomainEventData<'StripeEventRecorded'>['reason'],
   detail: string | null,
-): DomainEvent {
+): StripeDomainEvent {
   return { type: 'StripeEventRecorded', data: { ...common, reason, detail } };
 }

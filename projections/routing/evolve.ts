@@ -1,3 +1,4 @@
+import { isStripeDomainEvent, type StripeDomainEvent } from '../../domain/events/catalogue.ts';
 import { UNROUTED_STREAM } from '../../domain/routing/streams.ts';
 import { BatchRows } from '../batch-rows.ts';
 import type { ProjectedEvent } from '../projection.ts';
@@ -28,7 +29,8 @@ export function foldRouting(rows: RoutingRows, events: readonly ProjectedEvent[]
   for (const projected of events) {
     const { event, recorded } = projected;
     if (recorded.streamName === UNROUTED_STREAM) {
-      if (!rows.parked.get(recorded.id)) rows.parked.set(parkedRow(projected));
+      // Only Stripe events are parked; the API's intents always name their tenant.
+      if (!rows.parked.get(recorded.id) && isStripeDomainEvent(projected.event)) rows.parked.set(parkedRow(projected.event, recorded));
       continue;
     }
     const { tenantId } = event.data;
@@ -44,7 +46,7 @@ export function foldRouting(rows: RoutingRows, events: readonly ProjectedEvent[]
   }
 }
 
-function parkedRow({ event, recorded }: ProjectedEvent): ParkedEventRow {
+function parkedRow(event: StripeDomainEvent, recorded: ProjectedEvent['recorded']): ParkedEventRow {
   const { customerId, stripe } = event.data;
   const hint = recorded.metadata['tenantHint'];
   return {

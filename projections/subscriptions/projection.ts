@@ -3,15 +3,16 @@ import { TENANT_STREAM_PREFIX } from '../../domain/routing/streams.ts';
 import { BatchRows } from '../batch-rows.ts';
 import type { Projection, ProjectionDb } from '../projection.ts';
 import { selectRowsMatching, upsertRows } from '../row-queries.ts';
-import { foldSubscriptions, isSubscriptionEvent, SUBSCRIPTION_EVENT_TYPES, subscriptionKey } from './evolve.ts';
+import { foldSubscriptions, SUBSCRIPTION_EVENT_TYPES, SUBSCRIPTION_INTENT_TYPES, subscriptionIdOf, subscriptionKey } from './evolve.ts';
 import type { SubscriptionRow } from './row.ts';
 
 export const subscriptionsProjection: Projection = {
   name: 'subscriptions',
-  version: 1,
+  // 2: cancel_reason and pending downgrades from the billing API's intents.
+  version: 2,
   streamPrefixes: [TENANT_STREAM_PREFIX],
   tables: ['subscriptions'],
-  eventTypes: new Set(SUBSCRIPTION_EVENT_TYPES),
+  eventTypes: new Set([...SUBSCRIPTION_EVENT_TYPES, ...SUBSCRIPTION_INTENT_TYPES]),
 
   async createTables(db: ProjectionDb, schema: string) {
     await db.schema
@@ -52,7 +53,7 @@ export const subscriptionsProjection: Projection = {
   },
 
   async applyBatch(db, events, context) {
-    const subscriptionIds = events.flatMap(({ event }) => (isSubscriptionEvent(event) ? [event.data.subscription.id] : []));
+    const subscriptionIds = events.flatMap(({ event }) => subscriptionIdOf(event) ?? []);
     const read = await selectRowsMatching<SubscriptionRow>(db, 'subscriptions', { stripe_subscription_id: subscriptionIds });
     const rows = new BatchRows(subscriptionKey, read);
     foldSubscriptions(rows, events.map(({ event }) => event), context);

@@ -7,6 +7,7 @@ import type { MonitorSnapshot } from '../workers/projection-monitor.ts';
 import { registerAdminApi } from './admin-api.ts';
 import { registerAuth, requireScope } from './auth.ts';
 import { registerBillingApi } from './billing-api.ts';
+import { billingActionsDeps, registerBillingActions } from './billing-actions.ts';
 import { answerClientError, installErrorHandlers } from './errors.ts';
 import { trackIngestHealth } from '../webhooks/ingest-health.ts';
 import { registerHealthRoutes } from './health.ts';
@@ -54,11 +55,11 @@ export function buildHttpApp(ledger: Ledger, options: HttpAppOptions): FastifyIn
     metrics: options.metrics,
   });
   registerAdminApi(app, { tenants: ledger.tenants, apiKeys: ledger.apiKeys });
-  // Tenant keys only: the hook answers 401/403 and sets request.tenant before billing-api.ts's own
-  // check, which then finds the same tenant (to be removed there in favour of this one).
+  // Tenant keys only: the hook answers 401/403 and sets request.tenant.
   void app.register(async (scope) => {
     scope.addHook('onRequest', requireScope('tenant'));
     registerBillingApi(scope, { tenants: ledger.tenants, payments: ledger.payments, subscriptions: ledger.subscriptions });
+    await registerBillingActions(scope, billingActionsDeps(ledger));
   });
   return app;
 }

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { PaymentQueries, PaymentRecord } from '../../projections/payments/queries.ts';
 import type { SubscriptionQueries, SubscriptionRecord } from '../../projections/subscriptions/queries.ts';
@@ -91,16 +91,21 @@ function subscriptionJson(s: SubscriptionRecord) {
   };
 }
 
+/** An onRequest hook: sets `request.tenant` from `Authorization: Bearer <apiKey>`, or answers 401. */
+export function authenticateTenant(tenants: Pick<TenantRepository, 'findByApiKey'>) {
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
+    if (!match) return sendError(reply, 401, 'unauthorized', 'send your API key as "Authorization: Bearer <apiKey>"');
+    const tenant = await tenants.findByApiKey(match[1]!);
+    if (!tenant) return sendError(reply, 401, 'unauthorized', 'unknown API key');
+    request.tenant = tenant;
+  };
+}
+
 /** The tenant-facing API: a key sees its own tenant's data and nothing else. */
 export function registerBillingApi(app: FastifyInstance, deps: BillingApiDeps): void {
   app.register(async (scope) => {
-    scope.addHook('onRequest', async (request: FastifyRequest, reply) => {
-      const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
-      if (!match) return sendError(reply, 401, 'unauthorized', 'send your API key as "Authorization: Bearer <apiKey>"');
-      const tenant = await deps.tenants.findByApiKey(match[1]!);
-      if (!tenant) return sendError(reply, 401, 'unauthorized', 'unknown API key');
-      request.tenant = tenant;
-    });
+    scope.addHook('onRequest', authenticateTenant(deps.tenants));
 
     scope.get('/api/v1/billing/payments', async (request, reply) => {
       const query = paymentsQuery.safeParse(request.query);

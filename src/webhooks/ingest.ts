@@ -6,7 +6,7 @@ import { resolveTenant, tenantHints } from '../../domain/routing/tenant-hints.ts
 import { tenantStream, UNROUTED_STREAM } from '../../domain/routing/streams.ts';
 import type { StripeEventEnvelope } from '../../domain/stripe/envelope.ts';
 import { translateStripeEvent, translateUnreadableStripeEvent } from '../../domain/stripe/translate.ts';
-import type { DomainEvent } from '../../domain/events/catalogue.ts';
+import type { StripeDomainEvent } from '../../domain/events/catalogue.ts';
 import type { UnstorableReason } from '../../domain/storable-json.ts';
 
 export interface IngestDeps {
@@ -77,7 +77,7 @@ function deliveredBodyMetadata(deliveredBody: DeliveredBody | null): { [key: str
   return deliveredBody ? { deliveredBody: { reasons: [...deliveredBody.reasons], base64: deliveredBody.base64 } } : {};
 }
 
-async function append(deps: IngestDeps, event: DomainEvent, receivedAt: Date, extraMetadata: { [key: string]: Json }): Promise<IngestResult> {
+async function append(deps: IngestDeps, event: StripeDomainEvent, receivedAt: Date, extraMetadata: { [key: string]: Json }): Promise<IngestResult> {
   const metadata = { receivedAt: receivedAt.toISOString(), ...extraMetadata };
   try {
     return await appendOnce(deps, event, metadata);
@@ -93,7 +93,7 @@ async function append(deps: IngestDeps, event: DomainEvent, receivedAt: Date, ex
  * metadata when they then fit, which JSON of this kind nearly always does; else with their
  * digest only. Either way Stripe gets its 2xx rather than retrying for days what never fits.
  */
-async function appendReduced(deps: IngestDeps, event: DomainEvent, metadata: { [key: string]: Json }, tooLarge: EventTooLargeError): Promise<IngestResult> {
+async function appendReduced(deps: IngestDeps, event: StripeDomainEvent, metadata: { [key: string]: Json }, tooLarge: EventTooLargeError): Promise<IngestResult> {
   const { deliveredBody, ...rest } = metadata;
   const { event: reduced, note } = reduceOversizeEvent(event, tooLarge.bytes, tooLarge.limit);
   const delivered = deliveredBody as { reasons: Json; base64: string } | undefined;
@@ -114,7 +114,7 @@ function gzipBase64(bytes: Buffer): string {
   return gzipSync(bytes, { level: 9 }).toString('base64');
 }
 
-async function appendOnce(deps: IngestDeps, event: DomainEvent, extraMetadata: { [key: string]: Json }): Promise<IngestResult> {
+async function appendOnce(deps: IngestDeps, event: StripeDomainEvent, extraMetadata: { [key: string]: Json }): Promise<IngestResult> {
   const { tenantId, stripe } = event.data;
   const stripeEventId = stripe.eventId;
   const stream = tenantId ? tenantStream(tenantId) : UNROUTED_STREAM;

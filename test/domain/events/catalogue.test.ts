@@ -16,7 +16,10 @@ const customerUpdated = { ...common, customer: { id: 'cus_123', email: null, nam
 describe('domain event catalogue', () => {
   it('names every event type others code against', () => {
     expect(Object.keys(domainEventSchemas).sort()).to.deep.equal([
+      'BillingCustomerCreated',
+      'CancellationRequested',
       'ChargeRefunded',
+      'CheckoutRequested',
       'CheckoutSessionCompleted',
       'CustomerDeleted',
       'CustomerUpdated',
@@ -25,6 +28,9 @@ describe('domain event catalogue', () => {
       'InvoicePaymentFailed',
       'InvoicePaymentPaid',
       'PaymentMethodAttached',
+      'PlanChangeRequested',
+      'PortalSessionRequested',
+      'ResumeRequested',
       'StripeEventRecorded',
       'SubscriptionCreated',
       'SubscriptionDeleted',
@@ -56,7 +62,8 @@ describe('domain event catalogue', () => {
       const { previousAttributes: _missing, ...oldStripe } = common.stripe;
       expect(parseDomainEvent('CustomerUpdated', { ...customerUpdated, stripe: oldStripe })).to.deep.equal({ type: 'CustomerUpdated', data: customerUpdated });
       const recorded = { ...common, stripe: oldStripe, reason: 'unmodelled_type', detail: null };
-      expect(parseDomainEvent('StripeEventRecorded', recorded).data.stripe.previousAttributes).to.equal(null);
+      const parsed = parseDomainEvent('StripeEventRecorded', recorded);
+      expect(parsed.type === 'StripeEventRecorded' && parsed.data.stripe.previousAttributes).to.equal(null);
     });
 
     it('throws naming an unknown type', () => {
