@@ -13,6 +13,8 @@ export interface Metrics {
   /** The event store's subscription (EventStoreDB's) was dropped, and taken up again. */
   subscriptionDropped(): void;
   resubscribed(): void;
+  /** The circuit breaker around Stripe calls changed state. */
+  stripeBreaker(state: 'closed' | 'open' | 'half_open'): void;
   /** The projection monitor's latest sample, as gauges. */
   observeProjections(snapshot: MonitorSnapshot): void;
 }
@@ -61,6 +63,11 @@ export function createMetrics(): Metrics {
     help: 'Subscriptions to the event store resumed after a drop',
     registers: [registry],
   });
+  const stripeOpen = new Gauge({
+    name: 'ledger_stripe_circuit_open',
+    help: '1 while Stripe calls are paused by the circuit breaker (billing actions answer 503), 0.5 while one trial call is let through, else 0',
+    registers: [registry],
+  });
   const gauge = (name: string, help: string, labelNames: string[] = ['projection']) => new Gauge({ name, help, labelNames, registers: [registry] });
   const lagEvents = gauge('ledger_projection_lag_events', 'Visible events each projection has still to apply (capped at 100,000)');
   const lagSeconds = gauge('ledger_projection_lag_seconds', 'Age of the oldest visible event each projection has not applied yet');
@@ -88,6 +95,7 @@ export function createMetrics(): Metrics {
       }
     },
     subscriptionDropped: () => drops.inc(),
+    stripeBreaker: (state) => stripeOpen.set(state === 'open' ? 1 : state === 'half_open' ? 0.5 : 0),
     resubscribed: () => resubscriptions.inc(),
     webhook(outcome, seconds) {
       webhooks.inc({ outcome });

@@ -39,6 +39,7 @@ export async function serve(config: Config, logger: Logger): Promise<RunningServ
       logger.info({ after: positionText(after), attempts }, 'subscription to the event log resumed');
     },
   });
+  ledger.stripe?.onBreakerStateChange((state) => metrics.stripeBreaker(state));
   const runnerOptions = {
     hooks: { applied: metrics.projectionApplied, failed: metrics.projectionFailed, setAside: metrics.projectionSetAside },
     leases: ledger.leases,
