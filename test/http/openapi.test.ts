@@ -1,3 +1,4 @@
+import SwaggerParser from '@apidevtools/swagger-parser';
 import { expect } from 'chai';
 import { startTestLedger, type TestLedger } from '../support/test-ledger.ts';
 
@@ -14,6 +15,12 @@ describe('GET /openapi.json', function () {
     expect(res.status).to.equal(200);
     expect(res.json.openapi).to.equal('3.1.0');
     expect(res.json).to.have.nested.property('components.securitySchemes.apiKey.scheme', 'bearer');
+  });
+
+  it('validates against the OpenAPI 3.1 schema', async () => {
+    const document = (await t.get('/openapi.json')).json;
+    // validate() dereferences in place: give it a copy.
+    await SwaggerParser.validate(structuredClone(document) as never);
   });
 
   it('covers every route the server answers', async () => {
