@@ -16,6 +16,8 @@ import { refuseLogAheadOfServer } from '../adapters/eventstore/postgres-restore-
 import type { PlanCatalogue } from '../domain/plans/catalogue.ts';
 import type { EventStore } from '../domain/ports/event-store.ts';
 import { allProjections } from '../projections/all.ts';
+import { createInvoiceQueries, type InvoiceQueries } from '../projections/invoices/queries.ts';
+import { createPaymentMethodQueries, type PaymentMethodQueries } from '../projections/payment-methods/queries.ts';
 import { createPaymentQueries, type PaymentQueries } from '../projections/payments/queries.ts';
 import { createSubscriptionQueries, type SubscriptionQueries } from '../projections/subscriptions/queries.ts';
 import type { ProjectionContext } from '../projections/projection.ts';
@@ -34,6 +36,8 @@ export interface Ledger {
   readonly routing: RoutingRepository;
   readonly payments: PaymentQueries;
   readonly subscriptions: SubscriptionQueries;
+  readonly invoices: InvoiceQueries;
+  readonly paymentMethods: PaymentMethodQueries;
   readonly plans: PlanCatalogue;
   readonly projectionContext: ProjectionContext;
   /** Where processes share a Postgres server: one runner (or rebuild) of a projection at a time. The embedded store has one process. */
@@ -98,6 +102,8 @@ export async function openLedger(config: Config, options: OpenLedgerOptions): Pr
       routing: createRoutingRepository(database.db),
       payments: createPaymentQueries(database.db),
       subscriptions: createSubscriptionQueries(database.db),
+      invoices: createInvoiceQueries(database.db),
+      paymentMethods: createPaymentMethodQueries(database.db),
       plans,
       projectionContext: { planIdForPrice: (priceId) => (priceId ? (planByPrice.get(priceId) ?? null) : null) },
       leases: database.kind === 'postgres' ? createAdvisoryLeases(database.pool) : undefined,

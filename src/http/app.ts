@@ -50,6 +50,6 @@ export function buildHttpApp(ledger: Ledger, options: HttpAppOptions): FastifyIn
     logger: options.logger,
     metrics: options.metrics,
   });
-  registerBillingApi(app, { tenants: ledger.tenants, payments: ledger.payments, subscriptions: ledger.subscriptions });
+  registerBillingApi(app, ledger);
   return app;
 }

@@ -40,7 +40,7 @@ export function invoiceEvent(
       hosted_invoice_url: `https://invoice.stripe.com/i/${o.invoice}`,
       invoice_pdf: `https://pay.stripe.com/invoice/${o.invoice}/pdf`,
       ...(o.number === undefined ? {} : { number: o.number }),
-      ...(o.invoiceCreated === undefined ? {} : { created: o.invoiceCreated }),
+      created: o.invoiceCreated ?? o.created,
       ...(o.period === undefined ? {} : { period_start: o.period.start, period_end: o.period.end }),
       status_transitions: { paid_at: o.paidAt ?? null },
       metadata: {},
