@@ -33,7 +33,7 @@ const pageLimit = z
 
 /** `limit` and `starting_after`, as on Stripe's lists: newest first, the cursor is the last id of the previous page. */
 const pageQuery = z.strictObject({
-  limit: once(pageLimit, { type: 'string', pattern: '^[0-9]+$', default: '10', description: 'page size, a whole number from 1 to 100 (default 10)' }).default(10),
+  limit: once(pageLimit, { type: 'string', pattern: '^[0-9]+$', description: 'page size, a whole number from 1 to 100 (default 10)' }).default(10),
   starting_after: once(z.uuid(), { type: 'string', format: 'uuid', description: 'the `id` of the last item of the previous page' }).optional(),
 });
 
