@@ -17,6 +17,8 @@ import { refuseLogAheadOfServer } from '../adapters/eventstore/postgres-restore-
 import type { PlanCatalogue } from '../domain/plans/catalogue.ts';
 import type { EventStore } from '../domain/ports/event-store.ts';
 import { allProjections } from '../projections/all.ts';
+import { createInvoiceQueries, type InvoiceQueries } from '../projections/invoices/queries.ts';
+import { createPaymentMethodQueries, type PaymentMethodQueries } from '../projections/payment-methods/queries.ts';
 import { createPaymentQueries, type PaymentQueries } from '../projections/payments/queries.ts';
 import { createSubscriptionQueries, type SubscriptionQueries } from '../projections/subscriptions/queries.ts';
 import type { ProjectionContext } from '../projections/projection.ts';
@@ -37,6 +39,8 @@ export interface Ledger {
   readonly routing: RoutingRepository;
   readonly payments: PaymentQueries;
   readonly subscriptions: SubscriptionQueries;
+  readonly invoices: InvoiceQueries;
+  readonly paymentMethods: PaymentMethodQueries;
   readonly plans: PlanCatalogue;
   /** Outgoing calls to Stripe; null without STRIPE_SECRET_KEY (the billing actions then answer 503). */
   readonly stripe: StripeGateway | null;
@@ -105,6 +109,8 @@ export async function openLedger(config: Config, options: OpenLedgerOptions): Pr
       routing: createRoutingRepository(database.db),
       payments: createPaymentQueries(database.db),
       subscriptions: createSubscriptionQueries(database.db),
+      invoices: createInvoiceQueries(database.db),
+      paymentMethods: createPaymentMethodQueries(database.db),
       plans,
       stripe,
       projectionContext: { planIdForPrice: (priceId) => (priceId ? (planByPrice.get(priceId) ?? null) : null) },

@@ -109,7 +109,7 @@ function paidInvoiceRow(data: DomainEventData<'InvoicePaid'>, tenantId: string, 
     amount_minor: BigInt(invoice.amountPaid),
     amount_refunded_minor: 0n, // counted from the refunds right after
     currency: invoice.currency,
-    status: 'paid',
+    status: 'succeeded',
     description: invoice.description ?? (invoice.number ? `Invoice ${invoice.number}` : null),
     paid_at: fromUnixSeconds(invoice.paidAt ?? stripe.created),
     period_start: fromUnixSeconds(invoice.periodStart),
@@ -166,10 +166,11 @@ function refreshRefunded(rows: PaymentsRows, stripeInvoiceId: string): void {
   rows.payments.set({ ...payment, amount_refunded_minor: total, status: paymentStatus(payment.amount_minor, total) });
 }
 
-export type PaymentStatus = 'paid' | 'partially_refunded' | 'refunded';
+/** The documented API's vocabulary: a paid invoice's payment `succeeded`, as Stripe says of a charge. */
+export type PaymentStatus = 'succeeded' | 'partially_refunded' | 'refunded';
 
 export function paymentStatus(amountMinor: bigint, refundedMinor: bigint): PaymentStatus {
-  if (refundedMinor === 0n) return 'paid';
+  if (refundedMinor === 0n) return 'succeeded';
   return refundedMinor >= amountMinor ? 'refunded' : 'partially_refunded';
 }
 

@@ -8,7 +8,8 @@ import { createPaymentsTables } from './tables.ts';
 /** One row per paid invoice, net of refunds; refunds and the invoice's payment ids may arrive before or after it. */
 export const paymentsProjection: Projection = {
   name: 'payments',
-  version: 1,
+  // 2: a payment not refunded is `succeeded` (version 1 stored `paid`).
+  version: 2,
   streamPrefixes: [TENANT_STREAM_PREFIX],
   tables: ['payments', 'payment_refunds', 'invoice_payment_links'],
   eventTypes: new Set(PAYMENT_EVENT_TYPES),

@@ -49,7 +49,8 @@ export function createPaymentQueries(db: Kysely<any>) {
           amountMinor: r.amount_minor,
           amountRefundedMinor: r.amount_refunded_minor,
           currency: r.currency,
-          status: r.status,
+          // Tables of version 1 said `paid` until the rebuild swaps in those of version 2.
+          status: r.status === 'paid' ? 'succeeded' : r.status,
           livemode: r.livemode ?? null,
           description: r.description,
           paidAt: r.paid_at,

@@ -58,7 +58,7 @@ export function buildHttpApp(ledger: Ledger, options: HttpAppOptions): FastifyIn
   // Tenant keys only: the hook answers 401/403 and sets request.tenant.
   void app.register(async (scope) => {
     scope.addHook('onRequest', requireScope('tenant'));
-    registerBillingApi(scope, { tenants: ledger.tenants, payments: ledger.payments, subscriptions: ledger.subscriptions });
+    registerBillingApi(scope, ledger);
     await registerBillingActions(scope, billingActionsDeps(ledger));
   });
   return app;

@@ -27,8 +27,9 @@ function validationMessage(error: FastifyError & { validation: ZodFastifySchemaV
   const where = error.validationContext === 'querystring' ? 'query parameter' : error.validationContext === 'params' ? 'path parameter' : 'field';
   return error.validation
     .map((issue) => {
-      const { code, keys } = issue.params as { code?: string; keys?: string[] };
-      if (code === 'unrecognized_keys' && keys) return `unknown ${where}: ${keys.join(', ')}`;
+      // The zod issue's code travels as `keyword`; its other fields (such as `keys`) as `params`.
+      const { keys } = issue.params as { keys?: string[] };
+      if (issue.keyword === 'unrecognized_keys' && keys) return `unknown ${where}: ${keys.join(', ')}`;
       const name = issue.instancePath.replace(/^\//, '').replaceAll('/', '.');
       return name ? `invalid ${where} ${name}: ${issue.message}` : `invalid ${error.validationContext ?? 'request'}: ${issue.message}`;
     })

@@ -83,7 +83,7 @@ describe('billing API', function () {
       const payments = res.json.payments as Record<string, unknown>[];
       expect(payments).to.have.length(10);
       expect(payments[0]).to.include.all.keys('id', 'amount', 'amount_minor', 'currency', 'status', 'description', 'created', 'receipt_url', 'invoice_id');
-      expect(payments[0]).to.include({ amount: '10.24', amount_minor: 1024, currency: 'USD', status: 'paid', invoice_id: 'in_a24' });
+      expect(payments[0]).to.include({ amount: '10.24', amount_minor: 1024, currency: 'USD', status: 'succeeded', invoice_id: 'in_a24' });
     });
 
     it('answers 400 naming the parameter for invalid query parameters', async () => {

@@ -66,7 +66,7 @@ describe('payments fold', () => {
     const earlier = stored([paid]);
     expect(fold(earlier, [chargeRefunded({ id: 'ch_1', paymentIntentId: 'pi_1', amountRefunded: 100 })]).payments[0]?.status).to.equal('partially_refunded');
     expect(fold(earlier, [chargeRefunded({ id: 'ch_1', paymentIntentId: 'pi_1', amountRefunded: 14_900 })]).payments[0]?.status).to.equal('refunded');
-    expect(fold({}, [paid]).payments[0]?.status).to.equal('paid');
+    expect(fold({}, [paid]).payments[0]?.status).to.equal('succeeded');
   });
 
   it('given a refund stored with its intent, when a later delivery of the charge omits the intent, then still recounts the payment', () => {

@@ -26,7 +26,7 @@ for (const shape of FIXTURE_SHAPES) {
       await t.deliver(paidInvoiceEvent(shape, { evt: `evt_jpy_${shape}`, invoice: `in_jpy_${shape}`, tenant, amount: 14900, currency: 'jpy', paidAt: T0 + 60 }));
       await t.project();
       const [jpy, usd] = await payments();
-      expect(jpy).to.include({ amount: '14900', amount_minor: 14900, currency: 'JPY', invoice_id: `in_jpy_${shape}`, status: 'paid' });
+      expect(jpy).to.include({ amount: '14900', amount_minor: 14900, currency: 'JPY', invoice_id: `in_jpy_${shape}`, status: 'succeeded' });
       expect(usd).to.include({ amount: '149.00', amount_minor: 14900, currency: 'USD', invoice_id: `in_usd_${shape}` });
       expect(usd?.created).to.equal(new Date(T0 * 1000).toISOString());
       expect(usd?.receipt_url).to.equal(`https://invoice.stripe.com/i/in_usd_${shape}`);

@@ -11,6 +11,8 @@ import { startTestLedger, type TestLedger } from '../support/test-ledger.ts';
 
 /** A database the release at commit c46a270 built: its tables lack `livemode` (see the file's header). */
 const PREVIOUS_RELEASE = readFileSync(new URL('../fixtures/databases/ledger-c46a270.sql', import.meta.url), 'utf8');
+/** The projections that release had. */
+const PREVIOUS_RELEASE_PROJECTIONS = ['routing', 'subscriptions', 'payments'];
 const ACME = 'f6171d39-3979-4ee8-9213-306f434163cc';
 const ACME_KEY = 'lk_9swzIDIpJLbBMeh9Xj5aCSJhcs0GXJ2eHMM-XZ7Uk24';
 
@@ -41,7 +43,9 @@ describe('upgrading a database built by the previous release', function () {
 
   it('opens it, and the API answers from the old tables while they are outdated', async () => {
     for (const projection of allProjections) {
-      expect(await liveVersion(t.ledger.database.db, projection), projection.name).to.include({ builtBy: null, outdated: true });
+      // A projection that release did not have starts empty at this version, and catches up from the start of the log.
+      const expected = PREVIOUS_RELEASE_PROJECTIONS.includes(projection.name) ? { builtBy: null, outdated: true } : { builtBy: projection.version, outdated: false };
+      expect(await liveVersion(t.ledger.database.db, projection), projection.name).to.include(expected);
     }
     const old = await payments();
     expect(old).to.have.length(3);
