@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Generated } from 'kysely';
 import type { AnyDb } from './database.ts';
-import { createApiKeyRepository, insertApiKey, type ApiKeyRecord } from './api-key-repository.ts';
+import { insertApiKey, type ApiKeyRecord } from './api-key-repository.ts';
 import { isUuid } from '../../domain/ids.ts';
 import { OperatorError } from '../../domain/operator-error.ts';
 
@@ -19,8 +19,6 @@ export interface TenantRepository {
   /** Returns the tenant and its first tenant key; the key is shown once and only its hash is kept. */
   create(name: string): Promise<{ tenant: Tenant; apiKey: string; key: ApiKeyRecord }>;
   list(): Promise<Tenant[]>;
-  /** The tenant of an unrevoked tenant key, else null. Routes should use `requireScope('tenant')` (src/http/auth.ts). */
-  findByApiKey(apiKey: string): Promise<Tenant | null>;
   exists(tenantId: string): Promise<boolean>;
 }
 
@@ -28,7 +26,6 @@ export function createTenantRepository(anyDb: AnyDb): TenantRepository {
   const db = anyDb.withTables<TenantsTable>();
   const columns = ['id', 'name', 'created_at'] as const;
   const toTenant = (row: { id: string; name: string; created_at: Date }): Tenant => ({ id: row.id, name: row.name, createdAt: row.created_at });
-  const keys = createApiKeyRepository(anyDb);
   return {
     async create(name) {
       const trimmed = name.trim();
@@ -42,10 +39,6 @@ export function createTenantRepository(anyDb: AnyDb): TenantRepository {
     async list() {
       const rows = await db.selectFrom('tenants').select(columns).orderBy('created_at').orderBy('id').execute();
       return rows.map(toTenant);
-    },
-    async findByApiKey(apiKey) {
-      const verified = await keys.verify(apiKey);
-      return verified.status === 'valid' ? verified.tenant : null;
     },
     async exists(tenantId) {
       if (!isUuid(tenantId)) return false;

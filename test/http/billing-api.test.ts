@@ -50,9 +50,9 @@ describe('billing API', function () {
     });
 
     it('stores keys hashed, never in clear', async () => {
-      const { rows } = await t.database.pool.query('select * from tenants');
+      const { rows } = await t.database.pool.query('select * from api_keys');
       expect(JSON.stringify(rows)).not.to.include(acme.key);
-      expect(rows.every((r: { api_key_hash: string }) => /^[0-9a-f]{64}$/.test(r.api_key_hash))).to.equal(true);
+      expect(rows.every((r: { hash: string }) => /^[0-9a-f]{64}$/.test(r.hash))).to.equal(true);
     });
   });
 
