@@ -13,6 +13,8 @@ export interface SubscriptionRecord {
   readonly currentPeriodEnd: Date | null;
   readonly cancelAtPeriodEnd: boolean;
   readonly cancelDate: Date | null;
+  /** Why the tenant cancelled (the billing API's cancel), or Stripe's cancellation feedback; null on tables from before version 2. */
+  readonly cancelReason: string | null;
   readonly trialEnd: Date | null;
   /** Null while the API reads tables of a version that did not record it (see Projection.version). */
   readonly livemode: boolean | null;
@@ -54,6 +56,7 @@ export function createSubscriptionQueries(db: Kysely<any>) {
         currentPeriodEnd: row.current_period_end,
         cancelAtPeriodEnd: row.cancel_at_period_end,
         cancelDate: row.cancel_date,
+        cancelReason: row.cancel_reason ?? null,
         trialEnd: row.trial_end,
         livemode: row.livemode ?? null,
       };

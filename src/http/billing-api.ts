@@ -99,6 +99,7 @@ const subscriptionSchema = z.object({
   current_period_end: isoDate.nullable(),
   cancel_at_period_end: z.boolean(),
   cancel_date: isoDate.nullable().describe('when it was canceled, or is set to end'),
+  cancel_reason: z.string().nullable().describe('why it was cancelled, as given to POST /api/v1/billing/cancel (or Stripe cancellation feedback)'),
   pending_plan: z.string().nullable().describe('the plan a scheduled downgrade moves to'),
   trial_end: isoDate.nullable(),
   stripe_subscription_id: z.string(),
@@ -117,6 +118,7 @@ function subscriptionJson(s: SubscriptionRecord): z.input<typeof subscriptionSch
     cancel_at_period_end: s.cancelAtPeriodEnd,
     // When it was canceled, or is set to end: Stripe's canceled_at, else its cancel_at.
     cancel_date: iso(s.cancelDate),
+    cancel_reason: s.cancelReason,
     pending_plan: s.pendingPlanId,
     trial_end: iso(s.trialEnd),
     stripe_subscription_id: s.stripeSubscriptionId,

@@ -179,7 +179,7 @@ describe('billing actions against the Stripe double', function () {
       expect((await row()).cancel_date.toISOString()).to.equal(periodEnd);
       await b.mirror(sub); // Stripe's webhook for the change
       expect(await row()).to.deep.include({ cancel_reason: 'too expensive for us', cancel_at_period_end: true });
-      expect(await subscriptionOf(tenant.key)).to.include({ cancel_at_period_end: true, cancel_date: periodEnd });
+      expect(await subscriptionOf(tenant.key)).to.include({ cancel_at_period_end: true, cancel_date: periodEnd, cancel_reason: 'too expensive for us' });
 
       const resumed = await b.post('/api/v1/billing/resume', tenant.key);
       expect(resumed.status, JSON.stringify(resumed.json)).to.equal(200);
