@@ -4,10 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { StripeRejectedError, StripeUnavailableError } from '../../adapters/stripe/errors.ts';
 import type { StripeGateway } from '../../adapters/stripe/gateway.ts';
-import type { PlanCatalogue } from '../../domain/plans/catalogue.ts';
-import type { EventStore } from '../../domain/ports/event-store.ts';
 import type { Ledger } from '../ledger.ts';
-import type { SubscriptionQueries } from '../../projections/subscriptions/queries.ts';
 import { cancelAtPeriodEnd, resume, type CancellationAnswer } from '../billing/cancel.ts';
 import { changePlan } from '../billing/change-plan.ts';
 import { startCheckout } from '../billing/checkout.ts';
@@ -17,15 +14,9 @@ import { openPortal } from '../billing/portal.ts';
 import { errorResponse } from './openapi.ts';
 import { sendError } from './errors.ts';
 
-export interface BillingActionsDeps {
+export interface BillingActionsDeps extends Omit<BillingDeps, 'stripe' | 'now'> {
   /** Null without STRIPE_SECRET_KEY: every action answers 503 saying so. */
   readonly stripe: StripeGateway | null;
-  readonly store: EventStore;
-  readonly plans: PlanCatalogue;
-  readonly subscriptions: Pick<SubscriptionQueries, 'current'>;
-  readonly appUrl: string;
-  readonly redirectOrigins: readonly string[];
-  readonly automaticTax: boolean;
   /** Checkout and portal sessions a tenant may create per window, each. */
   readonly rateLimit: { readonly max: number; readonly windowSeconds: number };
 }
@@ -54,7 +45,7 @@ const headers = z.looseObject({
     .optional()
     .describe('Optional: the same key with the same request never creates a second Stripe object (without it, an identical request within the same minute is taken for a retry)'),
 });
-const errors = { 400: errorResponse, 401: errorResponse, 409: errorResponse, 429: errorResponse, 502: errorResponse, 503: errorResponse };
+const errors = { 400: errorResponse, 401: errorResponse, 403: errorResponse, 409: errorResponse, 429: errorResponse, 502: errorResponse, 503: errorResponse };
 const common = { tags: ['billing'], security: [{ apiKey: [] }], headers };
 
 const cancellationJson = z.object({

@@ -47,7 +47,7 @@ const minorAmount = z.number().int().describe('integer in the currency minor uni
 const currencyCode = z.string().describe('upper-case ISO 4217 code');
 const livemode = z.boolean().describe('false for Stripe test mode, which is no money');
 
-const errorResponses = { 400: errorResponse, 401: errorResponse };
+const errorResponses = { 400: errorResponse, 401: errorResponse, 403: errorResponse };
 
 const paymentSchema = z.object({
   id: z.uuid(),
