@@ -5,9 +5,8 @@ import { selectAll, selectHead, selectStream } from './postgres-read.ts';
 import { isTransientPostgresError } from './postgres-transient.ts';
 import { startPollingSubscription } from './polling-subscription.ts';
 import {
+  checkAppend,
   checkBatchSize,
-  checkExpectedRevision,
-  checkNewEvents,
   checkReadAllOptions,
   checkReadStreamOptions,
   checkStreamName,
@@ -40,10 +39,7 @@ export function createPostgresEventStore(pool: pg.Pool, options: PostgresEventSt
   return {
     async append(stream, events, appendOptions = {}) {
       ensureOpen('append');
-      checkStreamName(stream);
-      const valid = checkNewEvents(stream, events);
-      const expected = appendOptions.expectedRevision ?? 'any';
-      checkExpectedRevision(stream, expected);
+      const { valid, expected } = checkAppend(stream, events, appendOptions);
 
       const client = await pool.connect();
       let broken = false;

@@ -85,3 +85,16 @@ export function checkBatchSize(batchSize: number): void {
     throw new RangeError(`subscribe: batchSize must be a positive integer, got ${String(batchSize)}`);
   }
 }
+
+/** What every adapter checks of an append before it touches its store: the events to write and the revision expected. */
+export function checkAppend(
+  stream: string,
+  events: readonly NewEvent[],
+  options: { expectedRevision?: ExpectedRevision },
+): { valid: NewEvent[]; expected: ExpectedRevision } {
+  checkStreamName(stream);
+  const valid = checkNewEvents(stream, events);
+  const expected = options.expectedRevision ?? 'any';
+  checkExpectedRevision(stream, expected);
+  return { valid, expected };
+}

@@ -8,9 +8,8 @@ import {
   type ExpectedRevision,
 } from '../../../domain/ports/event-store.ts';
 import {
+  checkAppend,
   checkBatchSize,
-  checkExpectedRevision,
-  checkNewEvents,
   checkReadAllOptions,
   checkReadStreamOptions,
   checkStreamName,
@@ -98,10 +97,7 @@ export function createEsdbEventStore(options: EsdbEventStoreOptions): EventStore
   return {
     async append(stream, events, appendOptions = {}) {
       ensureOpen('append');
-      checkStreamName(stream);
-      const valid = checkNewEvents(stream, events);
-      const expected = appendOptions.expectedRevision ?? 'any';
-      checkExpectedRevision(stream, expected);
+      const { valid, expected } = checkAppend(stream, events, appendOptions);
       const bytes = appendSize(valid);
       if (bytes > maxAppendBytes) throw new EventTooLargeError(stream, bytes, maxAppendBytes);
 
