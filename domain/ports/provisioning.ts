@@ -1,0 +1,65 @@
+/**
+ * The outside services provisioning drives. Each call is safe to repeat: a step that crashed
+ * half-way is retried, so an adapter must find what an earlier attempt already did (by the
+ * caller's `reference`) instead of doing it twice. `simulated` marks the local stand-ins used
+ * when no provider is configured; production refuses to start with them.
+ */
+
+export interface VpsServer {
+  /** The provider's own order / service id: recorded in the provisioning stream before anything waits on it. */
+  readonly orderId: string;
+  readonly serverId: string;
+  /** null until the provider has assigned one. */
+  readonly publicIp: string | null;
+  readonly status: string;
+}
+
+export interface VpsProvider {
+  readonly name: string;
+  readonly simulated: boolean;
+  /**
+   * Orders a server unless one was already ordered under `reference` (the provider's own record
+   * of it is looked up first), and returns that one.
+   */
+  orderServer(request: { readonly reference: string; readonly hostname: string }): Promise<VpsServer>;
+  getServer(serverId: string): Promise<VpsServer>;
+  /** The reverse (PTR) record for the server's IP; the VPS provider owns the address block. */
+  setReverseDns(request: { readonly serverId: string; readonly ip: string; readonly hostname: string }): Promise<void>;
+}
+
+export interface DnsProvider {
+  readonly name: string;
+  readonly simulated: boolean;
+  /** Creates or replaces the A record `hostname` → `ip` (idempotent). */
+  upsertARecord(request: { readonly hostname: string; readonly ip: string }): Promise<void>;
+}
+
+export interface SecretStore {
+  /** 'vault' (KV v2) or 'local' (encrypted at rest under DATA_DIR; refused in production). */
+  readonly kind: 'vault' | 'local';
+  /** Writes (or overwrites with the same values) the secret at `path`; returns where it lives. */
+  write(path: string, data: Readonly<Record<string, string>>): Promise<{ readonly path: string; readonly version: number | null }>;
+  read(path: string): Promise<Readonly<Record<string, string>> | null>;
+}
+
+export interface EmailMessage {
+  readonly to: string;
+  readonly subject: string;
+  readonly text: string;
+  /**
+   * Same key, same message: a resend after a crash is recognised (the local outbox keeps one row
+   * per key; SMTP sends it as the Message-ID, so mail clients fold a repeat).
+   */
+  readonly idempotencyKey: string;
+}
+
+export interface Mailer {
+  /** 'smtp' or 'outbox' (a local table the CLI lists). */
+  readonly kind: 'smtp' | 'outbox';
+  send(message: EmailMessage): Promise<{ readonly messageId: string }>;
+}
+
+/** An operator alert: an error log line, an alert event, and ALERT_WEBHOOK_URL when set. */
+export interface AlertSink {
+  raise(alert: { readonly tenantId: string; readonly process: string; readonly summary: string; readonly detail: Readonly<Record<string, string | number | null>> }): Promise<void>;
+}
