@@ -12,6 +12,19 @@ import { checkoutSessionCompletedSchema } from './checkout-events.ts';
 import { customerEventDataSchema } from './customer-events.ts';
 import { invoiceEventDataSchema, invoicePaymentPaidSchema } from './invoice-events.ts';
 import { paymentMethodAttachedSchema } from './payment-method-events.ts';
+import {
+  accessRestoredSchema,
+  accessRevokedSchema,
+  accessSuspendedSchema,
+  operatorAlertRaisedSchema,
+  provisioningDelayedSchema,
+  provisioningReadySchema,
+  provisioningRetryRequestedSchema,
+  provisioningStartedSchema,
+  provisioningStepDoneSchema,
+  provisioningStepFailedSchema,
+  provisioningStepStartedSchema,
+} from './process-events.ts';
 import { stripeEventRecordedSchema } from './stripe-event-recorded.ts';
 import { subscriptionEventDataSchema } from './subscription-events.ts';
 
@@ -38,6 +51,18 @@ export const domainEventSchemas = {
   CancellationRequested: cancellationRequestedSchema,
   ResumeRequested: resumeRequestedSchema,
   PlanChangeRequested: planChangeRequestedSchema,
+  // The process manager's own record, in its streams: see process-events.ts.
+  ProvisioningStarted: provisioningStartedSchema,
+  ProvisioningStepStarted: provisioningStepStartedSchema,
+  ProvisioningStepDone: provisioningStepDoneSchema,
+  ProvisioningStepFailed: provisioningStepFailedSchema,
+  ProvisioningDelayed: provisioningDelayedSchema,
+  ProvisioningRetryRequested: provisioningRetryRequestedSchema,
+  ProvisioningReady: provisioningReadySchema,
+  OperatorAlertRaised: operatorAlertRaisedSchema,
+  AccessSuspended: accessSuspendedSchema,
+  AccessRestored: accessRestoredSchema,
+  AccessRevoked: accessRevokedSchema,
 } as const satisfies Record<string, z.ZodType>;
 
 export type DomainEventType = keyof typeof domainEventSchemas;
@@ -56,13 +81,32 @@ export const INTENT_EVENT_TYPES = [
 
 export type IntentEventType = (typeof INTENT_EVENT_TYPES)[number];
 
+/** The process manager's own events: neither Stripe facts nor tenant intents. */
+export const PROCESS_EVENT_TYPES = [
+  'ProvisioningStarted',
+  'ProvisioningStepStarted',
+  'ProvisioningStepDone',
+  'ProvisioningStepFailed',
+  'ProvisioningDelayed',
+  'ProvisioningRetryRequested',
+  'ProvisioningReady',
+  'OperatorAlertRaised',
+  'AccessSuspended',
+  'AccessRestored',
+  'AccessRevoked',
+] as const satisfies readonly DomainEventType[];
+
+export type ProcessEventType = (typeof PROCESS_EVENT_TYPES)[number];
+
 export type DomainEvent = { [T in DomainEventType]: { type: T; data: DomainEventData<T> } }[DomainEventType];
 
-/** An event translated from a Stripe event: every type but the intents, each with its `stripe` source. */
-export type StripeDomainEvent = Exclude<DomainEvent, { type: IntentEventType }>;
+/** An event translated from a Stripe event: every type but the intents and the process manager's, each with its `stripe` source. */
+export type StripeDomainEvent = Exclude<DomainEvent, { type: IntentEventType | ProcessEventType }>;
+
+const NOT_FROM_STRIPE: ReadonlySet<string> = new Set([...INTENT_EVENT_TYPES, ...PROCESS_EVENT_TYPES]);
 
 export function isStripeDomainEvent(event: DomainEvent): event is StripeDomainEvent {
-  return !(INTENT_EVENT_TYPES as readonly string[]).includes(event.type);
+  return !NOT_FROM_STRIPE.has(event.type);
 }
 
 export type DomainEventOf<T extends DomainEventType> = Extract<DomainEvent, { type: T }>;

@@ -21,7 +21,8 @@ export function routingRows(read: { links?: StripeObjectLinkRow[]; parked?: Park
 /** The Stripe objects a tenant event links to its tenant: its customer and, for an invoice event, the invoice. */
 export function linkedObjectIds({ event }: ProjectedEvent): string[] {
   const invoiceId = 'invoice' in event.data ? event.data.invoice.id : null;
-  return [event.data.customerId, invoiceId].filter((id): id is string => !!id);
+  const customerId = 'customerId' in event.data ? event.data.customerId : null;
+  return [customerId, invoiceId].filter((id): id is string => !!id);
 }
 
 /** Folds a batch's events, in log order, over the rows it read. */
