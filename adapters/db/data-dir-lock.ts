@@ -5,12 +5,18 @@ import { OperatorError } from '../../domain/operator-error.ts';
 
 export class DataDirInUseError extends OperatorError {
   override readonly name = 'DataDirInUseError';
-  constructor(readonly dataDir: string, readonly pid: number, readonly command: string) {
+  readonly dataDir: string;
+  readonly pid: number;
+  readonly command: string;
+  constructor(dataDir: string, pid: number, command: string) {
     super(
       `The embedded store in ${dataDir} is in use by process ${pid} (${command}). ` +
         `Only one process may open it at a time: stop that process first (Ctrl+C or kill ${pid}) and run this again, ` +
         `or set DATABASE_URL to a Postgres server, which many processes can share.`,
     );
+    this.dataDir = dataDir;
+    this.pid = pid;
+    this.command = command;
   }
 }
 

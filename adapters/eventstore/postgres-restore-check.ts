@@ -9,11 +9,13 @@ import type { Queryable } from './postgres-read.ts';
  */
 export class RestoredLogError extends OperatorError {
   override readonly name = 'RestoredLogError';
+  /** The highest transaction id in the log. */
+  readonly newest: bigint;
+  /** The id this server will give its next transaction. */
+  readonly next: bigint;
   constructor(
-    /** The highest transaction id in the log. */
-    readonly newest: bigint,
-    /** The id this server will give its next transaction. */
-    readonly next: bigint,
+    newest: bigint,
+    next: bigint,
   ) {
     const epoch = (newest >> 32n) + 1n;
     super(
@@ -25,6 +27,8 @@ export class RestoredLogError extends OperatorError {
         `run \`pg_resetwal -e ${epoch} -D <its data directory>\` (as its owner), start it again ` +
         `(README, "Backup and restore"); or restore a physical backup (pg_basebackup) instead.`,
     );
+    this.newest = newest;
+    this.next = next;
   }
 }
 

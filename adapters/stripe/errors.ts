@@ -8,12 +8,16 @@ export class StripeUnavailableError extends Error {
 /** Stripe refused the call itself (a 4xx other than 429): retrying the same call will not help. */
 export class StripeRejectedError extends Error {
   override readonly name = 'StripeRejectedError';
+  readonly statusCode: number;
+  readonly stripeCode: string | null;
   constructor(
     message: string,
-    readonly statusCode: number,
-    readonly stripeCode: string | null,
+    statusCode: number,
+    stripeCode: string | null,
   ) {
     super(message);
+    this.statusCode = statusCode;
+    this.stripeCode = stripeCode;
   }
 }
 

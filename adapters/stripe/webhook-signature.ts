@@ -6,8 +6,10 @@ export type SignatureFailure = 'missing_signature' | 'malformed_signature' | 'ti
 
 export class WebhookSignatureError extends Error {
   override readonly name = 'WebhookSignatureError';
-  constructor(readonly reason: SignatureFailure) {
+  readonly reason: SignatureFailure;
+  constructor(reason: SignatureFailure) {
     super(`webhook signature rejected: ${reason.replaceAll('_', ' ')}`);
+    this.reason = reason;
   }
 }
 

@@ -124,13 +124,19 @@ export interface EventStore {
 
 export class WrongExpectedRevisionError extends Error {
   override readonly name = 'WrongExpectedRevisionError';
+  readonly stream: string;
+  readonly expected: ExpectedRevision;
+  /** -1n when the stream does not exist. */
+  readonly actual: bigint;
   constructor(
-    readonly stream: string,
-    readonly expected: ExpectedRevision,
-    /** -1n when the stream does not exist. */
-    readonly actual: bigint,
+    stream: string,
+    expected: ExpectedRevision,
+    actual: bigint,
   ) {
     super(`append to ${stream}: expected revision ${String(expected)}, stream is at ${actual === -1n ? 'no_stream' : String(actual)}`);
+    this.stream = stream;
+    this.expected = expected;
+    this.actual = actual;
   }
 }
 
@@ -141,13 +147,19 @@ export class WrongExpectedRevisionError extends Error {
  */
 export class EventTooLargeError extends Error {
   override readonly name = 'EventTooLargeError';
+  readonly stream: string;
+  /** The append's size as the store counts it. */
+  readonly bytes: number;
+  readonly limit: number;
   constructor(
-    readonly stream: string,
-    /** The append's size as the store counts it. */
-    readonly bytes: number,
-    readonly limit: number,
+    stream: string,
+    bytes: number,
+    limit: number,
   ) {
     super(`append to ${stream}: ${bytes} bytes, over the store's limit of ${limit} bytes per append`);
+    this.stream = stream;
+    this.bytes = bytes;
+    this.limit = limit;
   }
 }
 

@@ -44,7 +44,9 @@ export class RecentEventsCache {
   #head = 0;
   #bytes = 0;
 
-  constructor(private readonly limits: RecentEventsCacheLimits) {}
+  private readonly limits: RecentEventsCacheLimits;
+  constructor(limits: RecentEventsCacheLimits) {
+    this.limits = limits;}
 
   get(id: string): CachedEvent | undefined {
     return this.#entries.get(id);

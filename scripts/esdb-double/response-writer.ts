@@ -8,10 +8,14 @@ import type { ReadRespMessage } from './wire.ts';
  * the client went away, the double stopped, or a test dropped the subscription.
  */
 export class ResponseWriter {
+  private readonly call: ServerWritableStream<unknown, ReadRespMessage>;
+  readonly signal: AbortSignal;
   constructor(
-    private readonly call: ServerWritableStream<unknown, ReadRespMessage>,
-    readonly signal: AbortSignal,
-  ) {}
+    call: ServerWritableStream<unknown, ReadRespMessage>,
+    signal: AbortSignal,
+  ) {
+    this.call = call;
+    this.signal = signal;}
 
   async send(response: ReadRespMessage): Promise<void> {
     this.signal.throwIfAborted();

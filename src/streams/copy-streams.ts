@@ -44,12 +44,16 @@ const MAX_ATTEMPTS = 5;
 /** The target holds something other than the source at a stream's revision: the copy stopped. */
 export class TargetDivergedError extends Error {
   override readonly name = 'TargetDivergedError';
+  readonly stream: string;
+  readonly revision: bigint;
   constructor(
-    readonly stream: string,
-    readonly revision: bigint,
+    stream: string,
+    revision: bigint,
     message: string,
   ) {
     super(message);
+    this.stream = stream;
+    this.revision = revision;
   }
 }
 

@@ -30,7 +30,9 @@ const MAX_RETRY_MS = 5_000;
 
 /** Marks an error of the caller's handler, which ends the subscription instead of being retried. */
 class HandlerFailed {
-  constructor(readonly error: unknown) {}
+  readonly error: unknown;
+  constructor(error: unknown) {
+    this.error = error;}
 }
 
 /** The callbacks only report (to a log, a metric): one that throws must not stop the subscription. */

@@ -16,14 +16,22 @@ export type StripeObject = Record<string, unknown> & { id: string };
 
 /** An error as Stripe answers it: `{"error": {"type", "message", "code", "param"}}`. */
 export class StripeDoubleError extends Error {
+  readonly status: number;
+  readonly type: string;
+  readonly code?: string;
+  readonly param?: string;
   constructor(
-    readonly status: number,
-    readonly type: string,
+    status: number,
+    type: string,
     message: string,
-    readonly code?: string,
-    readonly param?: string,
+    code?: string,
+    param?: string,
   ) {
     super(message);
+    this.status = status;
+    this.type = type;
+    this.code = code;
+    this.param = param;
   }
   body() {
     return { error: { type: this.type, message: this.message, ...(this.code ? { code: this.code } : {}), ...(this.param ? { param: this.param } : {}) } };
