@@ -19,12 +19,16 @@ export interface VaultSecretStoreOptions {
  */
 export class VaultError extends Error {
   override readonly name = 'VaultError';
+  readonly statusCode: number | null;
+  readonly retryable: boolean;
   constructor(
     message: string,
-    readonly statusCode: number | null,
-    readonly retryable: boolean,
+    statusCode: number | null,
+    retryable: boolean,
   ) {
     super(message);
+    this.statusCode = statusCode;
+    this.retryable = retryable;
   }
 }
 

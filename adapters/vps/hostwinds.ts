@@ -36,13 +36,19 @@ export interface HostwindsOptions {
  */
 export class HostwindsError extends Error {
   override readonly name = 'HostwindsError';
+  readonly action: string;
+  readonly retryable: boolean;
+  readonly statusCode: number | null;
   constructor(
     message: string,
-    readonly action: string,
-    readonly retryable: boolean,
-    readonly statusCode: number | null = null,
+    action: string,
+    retryable: boolean,
+    statusCode: number | null = null,
   ) {
     super(message);
+    this.action = action;
+    this.retryable = retryable;
+    this.statusCode = statusCode;
   }
 }
 
