@@ -17,6 +17,8 @@ import { refuseLogAheadOfServer } from '../adapters/eventstore/postgres-restore-
 import type { PlanCatalogue } from '../domain/plans/catalogue.ts';
 import type { EventStore } from '../domain/ports/event-store.ts';
 import { allProjections } from '../projections/all.ts';
+import { createAuditQueries, type AuditQueries } from '../projections/audit-log/queries.ts';
+import { createEntitlementQueries, type EntitlementQueries } from '../projections/entitlements/queries.ts';
 import { createInvoiceQueries, type InvoiceQueries } from '../projections/invoices/queries.ts';
 import { createPaymentMethodQueries, type PaymentMethodQueries } from '../projections/payment-methods/queries.ts';
 import { createPaymentQueries, type PaymentQueries } from '../projections/payments/queries.ts';
@@ -41,6 +43,8 @@ export interface Ledger {
   readonly subscriptions: SubscriptionQueries;
   readonly invoices: InvoiceQueries;
   readonly paymentMethods: PaymentMethodQueries;
+  readonly entitlements: EntitlementQueries;
+  readonly audit: AuditQueries;
   readonly plans: PlanCatalogue;
   /** Outgoing calls to Stripe; null without STRIPE_SECRET_KEY (the billing actions then answer 503). */
   readonly stripe: StripeGateway | null;
@@ -111,6 +115,8 @@ export async function openLedger(config: Config, options: OpenLedgerOptions): Pr
       subscriptions: createSubscriptionQueries(database.db),
       invoices: createInvoiceQueries(database.db),
       paymentMethods: createPaymentMethodQueries(database.db),
+      entitlements: createEntitlementQueries(database.db, plans),
+      audit: createAuditQueries(database.db),
       plans,
       stripe,
       projectionContext: { planIdForPrice: (priceId) => (priceId ? (planByPrice.get(priceId) ?? null) : null) },

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { pageNewestFirst, type PageRequest } from '../keyset-page.ts';
 import type { InvoiceRow } from './row.ts';
 
 export interface InvoiceRecord {
@@ -24,20 +25,10 @@ export interface InvoiceRecord {
 export function createInvoiceQueries(db: Kysely<any>) {
   return {
     /** Newest first; `startingAfter` is the id of the last invoice of the previous page. */
-    async page(tenantId: string, options: { limit: number; startingAfter?: string | undefined }): Promise<{ invoices: InvoiceRecord[]; hasMore: boolean } | { cursorNotFound: true }> {
-      let query = db.selectFrom('invoices').selectAll().where('tenant_id', '=', tenantId);
-      if (options.startingAfter) {
-        const cursor = await db
-          .selectFrom('invoices')
-          .select(['created', 'id'])
-          .where('tenant_id', '=', tenantId)
-          .where('id', '=', options.startingAfter)
-          .executeTakeFirst();
-        if (!cursor) return { cursorNotFound: true };
-        query = query.where((eb) => eb.or([eb('created', '<', cursor.created), eb.and([eb('created', '=', cursor.created), eb('id', '<', cursor.id)])]));
-      }
-      const rows = (await query.orderBy('created', 'desc').orderBy('id', 'desc').limit(options.limit + 1).execute()) as InvoiceRow[];
-      return { hasMore: rows.length > options.limit, invoices: rows.slice(0, options.limit).map(invoiceRecord) };
+    async page(tenantId: string, options: PageRequest): Promise<{ invoices: InvoiceRecord[]; hasMore: boolean } | { cursorNotFound: true }> {
+      const page = await pageNewestFirst<InvoiceRow>(db, { table: 'invoices', where: { tenant_id: tenantId }, orderBy: ['created', 'id'], idColumn: 'id' }, options);
+      if ('cursorNotFound' in page) return page;
+      return { hasMore: page.hasMore, invoices: page.rows.map(invoiceRecord) };
     },
   };
 }

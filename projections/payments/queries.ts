@@ -1,5 +1,10 @@
 import type { Kysely } from 'kysely';
+import { pageNewestFirst, type PageRequest } from '../keyset-page.ts';
 import type { PaymentStatus } from './evolve.ts';
+import type { PaymentRow } from './rows.ts';
+
+/** A row as a table of any version holds it: version 1 had no `livemode` and said `paid`. */
+type StoredPayment = Omit<PaymentRow, 'livemode' | 'status'> & { livemode?: boolean; status: PaymentStatus | 'paid' };
 
 export interface PaymentRecord {
   readonly id: string;
@@ -22,28 +27,13 @@ export interface PaymentRecord {
 export function createPaymentQueries(db: Kysely<any>) {
   return {
     /** Newest first; `startingAfter` is the id of the last payment of the previous page. */
-    async page(tenantId: string, options: { limit: number; startingAfter?: string | undefined }): Promise<{ payments: PaymentRecord[]; hasMore: boolean } | { cursorNotFound: true }> {
-      let query = db
-        .selectFrom('payments')
-        // Every column, so that the tables of an older version (missing newer columns) still answer.
-        .selectAll()
-        .where('tenant_id', '=', tenantId);
-      if (options.startingAfter) {
-        const cursor = await db
-          .selectFrom('payments')
-          .select(['paid_at', 'id'])
-          .where('tenant_id', '=', tenantId)
-          .where('id', '=', options.startingAfter)
-          .executeTakeFirst();
-        if (!cursor) return { cursorNotFound: true };
-        query = query.where((eb) =>
-          eb.or([eb('paid_at', '<', cursor.paid_at), eb.and([eb('paid_at', '=', cursor.paid_at), eb('id', '<', cursor.id)])]),
-        );
-      }
-      const rows = await query.orderBy('paid_at', 'desc').orderBy('id', 'desc').limit(options.limit + 1).execute();
+    async page(tenantId: string, options: PageRequest): Promise<{ payments: PaymentRecord[]; hasMore: boolean } | { cursorNotFound: true }> {
+      // Every column, so that the tables of an older version (missing newer columns) still answer.
+      const page = await pageNewestFirst<StoredPayment>(db, { table: 'payments', where: { tenant_id: tenantId }, orderBy: ['paid_at', 'id'], idColumn: 'id' }, options);
+      if ('cursorNotFound' in page) return page;
       return {
-        hasMore: rows.length > options.limit,
-        payments: rows.slice(0, options.limit).map((r) => ({
+        hasMore: page.hasMore,
+        payments: page.rows.map((r) => ({
           id: r.id,
           stripeInvoiceId: r.stripe_invoice_id,
           amountMinor: r.amount_minor,

@@ -6,10 +6,12 @@ import type { Metrics } from '../metrics.ts';
 import type { MonitorSnapshot } from '../workers/projection-monitor.ts';
 import { registerAdminApi } from './admin-api.ts';
 import { registerAuth, requireScope } from './auth.ts';
+import { registerAuditApi } from './audit-api.ts';
 import { registerBillingApi } from './billing-api.ts';
 import { billingActionsDeps, registerBillingActions } from './billing-actions.ts';
 import { answerClientError, installErrorHandlers } from './errors.ts';
 import { trackIngestHealth } from '../webhooks/ingest-health.ts';
+import { registerEntitlementsApi } from './entitlements-api.ts';
 import { registerHealthRoutes } from './health.ts';
 import { registerOpenApi } from './openapi.ts';
 import { registerWebhookRoutes } from './webhooks.ts';
@@ -59,6 +61,8 @@ export function buildHttpApp(ledger: Ledger, options: HttpAppOptions): FastifyIn
   void app.register(async (scope) => {
     scope.addHook('onRequest', requireScope('tenant'));
     registerBillingApi(scope, ledger);
+    registerEntitlementsApi(scope, ledger);
+    registerAuditApi(scope, ledger);
     await registerBillingActions(scope, billingActionsDeps(ledger));
   });
   return app;

@@ -17,7 +17,7 @@ export type BillingApiDeps = Pick<Ledger, 'payments' | 'subscriptions' | 'invoic
  * (`?limit=1&limit=2`), which no parameter of this API takes. `documented` is what the
  * OpenAPI document says the parameter is (the refusal of an array has no JSON Schema).
  */
-function once<T extends z.ZodType>(schema: T, documented: Record<string, unknown>) {
+export function once<T extends z.ZodType>(schema: T, documented: Record<string, unknown>) {
   return z
     .custom<unknown>((value) => !Array.isArray(value), 'given more than once')
     .pipe(schema)
@@ -31,15 +31,15 @@ const pageLimit = z
   .transform(Number);
 
 /** `limit` and `starting_after`, as on Stripe's lists: newest first, the cursor is the last id of the previous page. */
-const pageQuery = z.strictObject({
+export const pageQuery = z.strictObject({
   limit: once(pageLimit, { type: 'string', pattern: '^[0-9]+$', description: 'page size, a whole number from 1 to 100 (default 10)' }).default(10),
   starting_after: once(z.uuid(), { type: 'string', format: 'uuid', description: 'the `id` of the last item of the previous page' }).optional(),
 });
 
-const noQuery = z.strictObject({});
+export const noQuery = z.strictObject({});
 
-const isoDate = z.iso.datetime();
-const iso = (date: Date | null) => (date ? date.toISOString() : null);
+export const isoDate = z.iso.datetime();
+export const iso = (date: Date | null) => (date ? date.toISOString() : null);
 
 /** Amounts go out twice: a decimal string by the currency's exponent (14900 USD is "149.00", 14900 JPY "14900"), so no JSON parser rounds it, and the integer in minor units. */
 const decimalAmount = z.string().describe('decimal string in major units, by the currency exponent');
@@ -47,7 +47,7 @@ const minorAmount = z.number().int().describe('integer in the currency minor uni
 const currencyCode = z.string().describe('upper-case ISO 4217 code');
 const livemode = z.boolean().describe('false for Stripe test mode, which is no money');
 
-const errorResponses = { 400: errorResponse, 401: errorResponse, 403: errorResponse };
+export const errorResponses = { 400: errorResponse, 401: errorResponse, 403: errorResponse };
 
 const paymentSchema = z.object({
   id: z.uuid(),
@@ -90,7 +90,7 @@ function paymentJson(p: PaymentRecord): z.input<typeof paymentSchema> {
   };
 }
 
-const subscriptionSchema = z.object({
+export const subscriptionSchema = z.object({
   id: z.uuid(),
   status: z.string().describe("Stripe's subscription status"),
   plan: z.object({ id: z.string(), name: z.string().nullable() }).nullable().describe('the catalogue plan of its price'),
@@ -107,7 +107,7 @@ const subscriptionSchema = z.object({
   livemode: livemode.nullable(),
 });
 
-function subscriptionJson(s: SubscriptionRecord): z.input<typeof subscriptionSchema> {
+export function subscriptionJson(s: SubscriptionRecord): z.input<typeof subscriptionSchema> {
   return {
     id: s.id,
     status: s.status,
@@ -186,9 +186,9 @@ function paymentMethodJson(m: PaymentMethodRecord): z.input<typeof paymentMethod
   return { id: m.id, type: m.type, brand: m.brand, last4: m.last4, exp_month: m.expMonth, exp_year: m.expYear, default: m.isDefault, livemode: m.livemode };
 }
 
-const tenantRoute = { tags: ['billing'], security: [{ apiKey: [] }] };
+export const tenantRoute = { tags: ['billing'], security: [{ apiKey: [] }] };
 
-function cursorNotFound(what: string, id: string | undefined) {
+export function cursorNotFound(what: string, id: string | undefined) {
   return `invalid query parameter starting_after: no ${what} ${id}`;
 }
 
