@@ -1,9 +1,8 @@
 import { expect } from 'chai';
-import { migrateDatabase } from '../../adapters/db/migrate.ts';
 import { ConfigError, loadConfig } from '../../src/config.ts';
 import { openProcessPorts } from '../../src/process-ports.ts';
 import { capturingLogger } from '../support/log-capture.ts';
-import { freshDatabase, type TestDatabase } from '../support/database.ts';
+import { suiteMigratedDatabase } from '../support/migrated-database.ts';
 import { suiteTempDirs } from '../support/temp-dirs.ts';
 import { CLOUDFLARE_DOUBLE_TOKEN, CLOUDFLARE_DOUBLE_ZONE, startCloudflareDouble } from '../support/cloudflare-double/server.ts';
 import { HOSTWINDS_DOUBLE_KEY, startHostwindsDouble } from '../support/hostwinds-double/server.ts';
@@ -13,17 +12,12 @@ import { startVaultDouble, VAULT_DOUBLE_TOKEN } from '../support/vault-double/se
 describe('process ports', function () {
   this.timeout(60_000);
   const tempDir = suiteTempDirs();
-  let database: TestDatabase;
+  const database = suiteMigratedDatabase();
 
-  before(async () => {
-    database = await freshDatabase();
-    await migrateDatabase(database.db);
-  });
-  after(() => database?.close());
 
   it('without providers configured, uses the local stand-ins and says so', async () => {
     const { logger, lines } = capturingLogger();
-    const ports = openProcessPorts(loadConfig({}), { db: database.db, dataDir: tempDir('ports-'), logger });
+    const ports = openProcessPorts(loadConfig({}), { db: database().db, dataDir: tempDir('ports-'), logger });
     expect([ports.vps.simulated, ports.dns.simulated, ports.secrets.kind, ports.mailer.kind]).to.deep.equal([true, true, 'local', 'outbox']);
     expect(lines[0]).to.include({ level: 40, simulated: true });
     const server = await ports.vps.orderServer({ reference: 'ports-test', hostname: 'ports.example.com' });
@@ -48,7 +42,7 @@ describe('process ports', function () {
       SMTP_URL: smtp.url,
       EMAIL_FROM: 'billing@ledger.example',
     });
-    const ports = openProcessPorts(config, { db: database.db, dataDir: tempDir('ports-'), logger });
+    const ports = openProcessPorts(config, { db: database().db, dataDir: tempDir('ports-'), logger });
     try {
       expect([ports.vps.name, ports.vps.simulated, ports.dns.name, ports.dns.simulated, ports.secrets.kind, ports.mailer.kind]).to.deep.equal(['hostwinds', false, 'cloudflare', false, 'vault', 'smtp']);
       expect(lines).to.have.length(0);
@@ -91,7 +85,7 @@ describe('process ports', function () {
     expect(loadConfig(complete).provisioning.vault).to.deep.equal({ addr: 'https://vault.internal:8200', token: 'hvs.x', kvMount: 'secret' });
     // And the factory refuses again, should a config be built some other way.
     const config = { ...loadConfig({}), nodeEnv: 'production' as const };
-    expect(() => openProcessPorts(config, { db: database.db, dataDir: tempDir('ports-'), logger: capturingLogger().logger })).to.throw(ConfigError, /VAULT_ADDR/);
+    expect(() => openProcessPorts(config, { db: database().db, dataDir: tempDir('ports-'), logger: capturingLogger().logger })).to.throw(ConfigError, /VAULT_ADDR/);
   });
 
   it('names the missing half of a partly configured provider', () => {

@@ -3,6 +3,7 @@ import { createServer } from 'node:net';
 import type { AddressInfo, Socket } from 'node:net';
 import { createSmtpMailer } from '../../../adapters/email/smtp-mailer.ts';
 import { startSmtpSink, type SmtpSink } from '../../support/smtp-sink/server.ts';
+import { caught } from '../../support/caught.ts';
 
 describe('SMTP mailer (nodemailer against a local SMTP sink)', function () {
   this.timeout(30_000);
@@ -16,14 +17,6 @@ describe('SMTP mailer (nodemailer against a local SMTP sink)', function () {
   const mailer = (url = sink.url, timeoutMs = 5000) => createSmtpMailer({ url, from: 'Billing <billing@ledger.example>', timeoutMs });
   const message = { to: 'ops@tenant.example', subject: 'Your servers are ready', text: 'ssh admin@203.0.113.7', idempotencyKey: 'provisioning-t1-ready' };
 
-  const failure = async (run: () => Promise<unknown>) => {
-    try {
-      await run();
-    } catch (error) {
-      return error as { name: string; message: string; retryable: boolean; responseCode: number | null };
-    }
-    throw new Error('expected a failure');
-  };
 
   it('sends the message with the idempotency key as its Message-ID: a resend is the same message', async () => {
     const smtp = mailer();
@@ -50,9 +43,9 @@ describe('SMTP mailer (nodemailer against a local SMTP sink)', function () {
     const smtp = mailer();
     try {
       sink.refuseNext(451);
-      expect(await failure(() => smtp.send(message))).to.include({ name: 'SmtpError', retryable: true, responseCode: 451 });
+      expect(await caught(() => smtp.send(message))).to.include({ name: 'SmtpError', retryable: true, responseCode: 451 });
       sink.refuseNext(550);
-      expect(await failure(() => smtp.send(message))).to.include({ retryable: false, responseCode: 550 });
+      expect(await caught(() => smtp.send(message))).to.include({ retryable: false, responseCode: 550 });
       await smtp.send(message);
       expect(sink.received).to.have.length(1);
     } finally {
@@ -66,7 +59,7 @@ describe('SMTP mailer (nodemailer against a local SMTP sink)', function () {
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     const smtp = mailer(`smtp://127.0.0.1:${(silent.address() as AddressInfo).port}`, 300);
     try {
-      expect(await failure(() => smtp.send(message))).to.include({ retryable: true, responseCode: null });
+      expect(await caught(() => smtp.send(message))).to.include({ retryable: true, responseCode: null });
     } finally {
       smtp.close();
       for (const socket of connections) socket.destroy();
@@ -77,7 +70,7 @@ describe('SMTP mailer (nodemailer against a local SMTP sink)', function () {
   it('refuses a malformed message before connecting', async () => {
     const smtp = mailer();
     try {
-      expect((await failure(() => smtp.send({ ...message, to: 'nobody' }))).message).to.include('Invalid email');
+      expect((await caught(() => smtp.send({ ...message, to: 'nobody' }))).message).to.include('Invalid email');
       expect(sink.received).to.have.length(0);
     } finally {
       smtp.close();
