@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { createVaultSecretStore } from '../../../adapters/secrets/vault-secret-store.ts';
 import { startVaultDouble, VAULT_DOUBLE_TOKEN, type VaultDouble } from '../../support/vault-double/server.ts';
 import { testVault, type TestVault } from '../../support/vault.ts';
+import { caught } from '../../support/caught.ts';
 
 const PRIVATE_KEY = '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----\n';
 
@@ -55,17 +56,9 @@ describe('Vault secret store (KV v2 through node-vault)', function () {
     const store = (overrides: { token?: string; timeoutMs?: number; kvMount?: string } = {}) =>
       createVaultSecretStore({ addr: double.url, token: overrides.token ?? VAULT_DOUBLE_TOKEN, kvMount: overrides.kvMount ?? 'secret', timeoutMs: overrides.timeoutMs ?? 5000 });
 
-    const failure = async (run: () => Promise<unknown>) => {
-      try {
-        await run();
-      } catch (error) {
-        return error as { name: string; message: string; statusCode: number | null; retryable: boolean };
-      }
-      throw new Error('expected a failure');
-    };
 
     it('a wrong token is a refusal not worth retrying, and says nothing of the token or the secret', async () => {
-      const error = await failure(() => store({ token: 'hvs.wrong' }).write('t/ssh', { privateKey: PRIVATE_KEY }));
+      const error = await caught(() => store({ token: 'hvs.wrong' }).write('t/ssh', { privateKey: PRIVATE_KEY }));
       expect(error).to.include({ name: 'VaultError', statusCode: 403, retryable: false });
       expect(error.message).to.include('permission denied');
       expect(JSON.stringify(error)).not.to.include('hvs.');
@@ -74,9 +67,9 @@ describe('Vault secret store (KV v2 through node-vault)', function () {
 
     it('a 500 or no answer in time is retryable, and nothing was written', async () => {
       double.fail({ kind: 'status', status: 500, body: { errors: ['internal error'] } }, { times: 1 });
-      expect(await failure(() => store().write('t/a', { k: 'v' }))).to.include({ statusCode: 500, retryable: true });
+      expect(await caught(() => store().write('t/a', { k: 'v' }))).to.include({ statusCode: 500, retryable: true });
       double.fail({ kind: 'hang' });
-      const slow = await failure(() => store({ timeoutMs: 200 }).write('t/a', { k: 'v' }));
+      const slow = await caught(() => store({ timeoutMs: 200 }).write('t/a', { k: 'v' }));
       expect(slow).to.include({ statusCode: null, retryable: true });
       expect(slow.message).to.include('no answer in time');
       double.heal();
@@ -85,7 +78,7 @@ describe('Vault secret store (KV v2 through node-vault)', function () {
     });
 
     it('a mount that is not there is named', async () => {
-      const error = await failure(() => store({ kvMount: 'kv' }).write('t/a', { k: 'v' }));
+      const error = await caught(() => store({ kvMount: 'kv' }).write('t/a', { k: 'v' }));
       expect(error).to.include({ statusCode: 404 });
     });
   });
