@@ -8,30 +8,25 @@ const stringAt = (object: unknown, ...path: string[]): string | null => {
 };
 
 /**
- * Where to email the tenant: the address on its Stripe customer, as the newest event of its
- * stream that carries one says. The customer object itself (customer.updated) is the best source;
- * an invoice's `customer_email` and a Checkout Session's `customer_details.email` are copies of it
- * taken when they were made, good enough when no customer event has arrived. Null: none known.
+ * The tenant's email address as one event of its stream tells it. The tenant's address is the
+ * one on its Stripe customer, so the caller asks the newest events first: the customer object
+ * itself (customer.updated) is the best source; an invoice's `customer_email` and a Checkout
+ * Session's `customer_details.email` are copies of it taken when they were made, good enough when
+ * no customer event has arrived. Null: this event carries none.
  */
-export function tenantEmailAddress(newestFirst: Iterable<StreamEvent>): string | null {
-  for (const event of newestFirst) {
-    const data = event.data;
-    const object = isRecord(data) && isRecord(data.stripe) ? data.stripe.object : undefined;
-    const found = (() => {
-      switch (event.type) {
-        case 'CustomerUpdated':
-          return stringAt(data, 'customer', 'email');
-        case 'InvoicePaid':
-        case 'InvoicePaymentFailed':
-        case 'InvoicePaymentActionRequired':
-          return stringAt(object, 'customer_email');
-        case 'CheckoutSessionCompleted':
-          return stringAt(object, 'customer_details', 'email') ?? stringAt(object, 'customer_email');
-        default:
-          return null;
-      }
-    })();
-    if (found) return found;
+export function emailAddressIn(event: StreamEvent): string | null {
+  const data = event.data;
+  const object = isRecord(data) && isRecord(data.stripe) ? data.stripe.object : undefined;
+  switch (event.type) {
+    case 'CustomerUpdated':
+      return stringAt(data, 'customer', 'email');
+    case 'InvoicePaid':
+    case 'InvoicePaymentFailed':
+    case 'InvoicePaymentActionRequired':
+      return stringAt(object, 'customer_email');
+    case 'CheckoutSessionCompleted':
+      return stringAt(object, 'customer_details', 'email') ?? stringAt(object, 'customer_email');
+    default:
+      return null;
   }
-  return null;
 }

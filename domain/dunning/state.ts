@@ -29,6 +29,7 @@ export interface Revocation {
 export interface Activation {
   readonly subscriptionId: string;
   readonly status: string;
+  readonly priceId: string | null;
   readonly correlationId: string;
   readonly requestedAt: number;
   /** The Stripe event's `created`: an activation the ledger learns of long after it happened gets no email. */
@@ -141,6 +142,7 @@ export function evolveDunning(state: DunningState, recorded: StreamEvent): Dunni
         activations: withEntry(state.activations, event.data.subscriptionId, {
           subscriptionId: event.data.subscriptionId,
           status: event.data.status,
+          priceId: event.data.priceId,
           correlationId: recorded.id,
           requestedAt: event.data.at,
           stripeCreated: event.data.stripeCreated,
