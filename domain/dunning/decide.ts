@@ -3,7 +3,7 @@ import type { InvoiceSnapshot } from '../events/invoice-events.ts';
 import { dunningEventId, planned, type PlannedEvent } from './planned-event.ts';
 import { scheduleFrom } from './schedule.ts';
 import { settles, type InvoiceRef } from './settlement.ts';
-import type { DunningState } from './state.ts';
+import type { DunningRun, DunningState } from './state.ts';
 
 /** The tenant events the dunning process reacts to. */
 export const DUNNING_TRIGGER_TYPES = ['InvoicePaymentFailed', 'InvoicePaid', 'SubscriptionDeleted', 'SubscriptionCreated', 'SubscriptionUpdated'] as const;
@@ -56,27 +56,30 @@ function onPaymentFailed(state: DunningState, input: TenantEventInput, data: Dom
   ];
 }
 
+/** Ends a run: the steps it had not reached are cancelled. */
+function resolve(
+  open: DunningRun,
+  input: TenantEventInput,
+  how: Pick<DomainEventOf<'DunningResolved'>['data'], 'reason' | 'paidInvoiceId' | 'stripeEventId'>,
+): PlannedEvent {
+  return planned(
+    'DunningResolved',
+    {
+      tenantId: input.tenantId,
+      at: input.now,
+      invoiceId: open.invoiceId,
+      ...how,
+      cancelledSteps: open.schedule.map((s) => s.step).filter((step) => !open.done.includes(step)),
+    },
+    { id: dunningEventId(input.tenantId, `resolved/${open.invoiceId}`), correlationId: open.correlationId, causationId: input.eventId },
+  );
+}
+
 function onPaid(state: DunningState, input: TenantEventInput, data: DomainEventOf<'InvoicePaid'>['data']): PlannedEvent[] {
   const paid = invoiceRef(data.invoice);
   const out: PlannedEvent[] = [];
   const open = state.openInvoiceId === null ? undefined : state.runs.get(state.openInvoiceId);
-  if (open && settles(paid, open)) {
-    out.push(
-      planned(
-        'DunningResolved',
-        {
-          tenantId: input.tenantId,
-          at: input.now,
-          invoiceId: open.invoiceId,
-          reason: 'paid',
-          paidInvoiceId: paid.invoiceId,
-          stripeEventId: data.stripe.eventId,
-          cancelledSteps: open.schedule.map((s) => s.step).filter((step) => !open.done.includes(step)),
-        },
-        { id: dunningEventId(input.tenantId, `resolved/${open.invoiceId}`), correlationId: open.correlationId, causationId: input.eventId },
-      ),
-    );
-  }
+  if (open && settles(paid, open)) out.push(resolve(open, input, { reason: 'paid', paidInvoiceId: paid.invoiceId, stripeEventId: data.stripe.eventId }));
   const suspending = state.suspendedBy === null ? undefined : state.runs.get(state.suspendedBy);
   if (suspending && settles(paid, suspending)) {
     out.push(
@@ -101,21 +104,7 @@ function onDeleted(state: DunningState, input: TenantEventInput, data: DomainEve
   const out: PlannedEvent[] = [];
   const open = state.openInvoiceId === null ? undefined : state.runs.get(state.openInvoiceId);
   if (open && open.subscriptionId === subscription.id) {
-    out.push(
-      planned(
-        'DunningResolved',
-        {
-          tenantId: input.tenantId,
-          at: input.now,
-          invoiceId: open.invoiceId,
-          reason: 'subscription-deleted',
-          paidInvoiceId: null,
-          stripeEventId: data.stripe.eventId,
-          cancelledSteps: open.schedule.map((s) => s.step).filter((step) => !open.done.includes(step)),
-        },
-        { id: dunningEventId(input.tenantId, `resolved/${open.invoiceId}`), correlationId: open.correlationId, causationId: input.eventId },
-      ),
-    );
+    out.push(resolve(open, input, { reason: 'subscription-deleted', paidInvoiceId: null, stripeEventId: data.stripe.eventId }));
   }
   const otherLive = [...state.activations.keys()].some((id) => id !== subscription.id && !state.revocations.has(id));
   if (!otherLive) {
