@@ -41,7 +41,7 @@ async function performEmail(tenantId: string, step: EmailStep, revision: bigint,
     context.logger.warn({ tenantId, ...what }, 'dunning: the tenant has no email address on record; the email is recorded as not delivered');
   } else {
     const content = step.kind === 'notice' ? dunningNotice(step.run, step.step) : activationConfirmation(step.activation, planNameForPrice(step.activation.priceId));
-    ({ messageId } = await context.ports.mailer.send({ to, ...content, idempotencyKey: emailKeyFor(tenantId, step) }));
+    ({ messageId } = await context.ports.mailer.send({ to, ...content, idempotencyKey: emailKeyFor(tenantId, step), tenantId }));
   }
   const sent = emailSent(tenantId, step, claimId, { recipient: to, messageId }, unixNow(context));
   revision = await recordExactly(context.store, stream, revision, [sent]);
