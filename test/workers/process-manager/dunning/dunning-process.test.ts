@@ -136,12 +136,14 @@ describe(`dunning process (${testStoreKind} store, test clock)`, function () {
   }
 
   it('two instances at once: each notice is claimed and sent by one of them', async () => {
-    h = await startHarness();
+    let sends = 0;
+    h = await startHarness({ mailer: (outbox): Mailer => ({ kind: outbox.kind, send: (message) => (sends++, outbox.send(message)) }) });
     await h.deliver(webhooks.customer(h.tenantId), webhooks.failed(h.tenantId, 'in_1'));
     const other = h.process;
     h.restart();
     await Promise.all([h.runDue(), other.runDue(h.context)]);
     await Promise.all([h.runDue(), other.runDue(h.context)]);
+    expect(sends, 'the mailer is called by the instance whose claim landed, only').to.equal(1);
     expect(await h.outbox()).to.have.length(1);
     expect(await h.dunningTypes()).to.deep.equal(['DunningStarted', 'DunningNoticeSending', 'DunningNoticeSent']);
   });
