@@ -7,7 +7,8 @@ import { DAY_MS, EMAIL, startHarness, T, webhooks, type Harness } from './harnes
 const subjects = async (h: Harness) => (await h.outbox()).map((m) => m.subject);
 
 describe(`dunning process (${testStoreKind} store, test clock)`, function () {
-  this.timeout(60_000);
+  // Each test starts its own ledger: the embedded store takes most of a minute to open on a loaded machine.
+  this.timeout(120_000);
   let h: Harness;
 
   afterEach(async () => {
