@@ -90,14 +90,14 @@ describe(`dunning process (${testStoreKind} store, test clock)`, function () {
     h = await startHarness();
     await h.deliver(webhooks.customer(h.tenantId), webhooks.failed(h.tenantId, 'in_1'));
     await h.runDue();
-    h.restart();
+    await h.restart();
     await h.runDue();
     h.advanceDays(4);
-    h.restart();
+    await h.restart();
     await h.feed();
     await h.runDue();
     h.advanceDays(4);
-    h.restart();
+    await h.restart();
     await h.runDue();
     await h.runDue();
     expect(await h.outbox()).to.have.length(3);
@@ -125,11 +125,12 @@ describe(`dunning process (${testStoreKind} store, test clock)`, function () {
         }),
       });
       await h.deliver(webhooks.customer(h.tenantId), webhooks.failed(h.tenantId, 'in_1'));
-      await h.runDue();
+      // A failed step is tried again a minute later (the runner sleeps until then).
+      expect(await h.runDue()).to.deep.equal(new Date(h.clock.now().getTime() + 60_000));
       expect(await h.dunningTypes()).to.deep.equal(['DunningStarted', 'DunningNoticeSending']);
       expect(await h.outbox()).to.have.length(crash === 'after sending' ? 1 : 0);
       crashing = false;
-      h.restart();
+      await h.restart();
       await h.runDue();
       expect(await h.outbox()).to.have.length(1);
       expect(await h.dunningTypes()).to.deep.equal(['DunningStarted', 'DunningNoticeSending', 'DunningNoticeSent']);
@@ -141,7 +142,7 @@ describe(`dunning process (${testStoreKind} store, test clock)`, function () {
     h = await startHarness({ mailer: (outbox): Mailer => ({ kind: outbox.kind, send: (message) => (sends++, outbox.send(message)) }) });
     await h.deliver(webhooks.customer(h.tenantId), webhooks.failed(h.tenantId, 'in_1'));
     const other = h.process;
-    h.restart();
+    await h.restart();
     await Promise.all([h.runDue(), other.runDue(h.context)]);
     await Promise.all([h.runDue(), other.runDue(h.context)]);
     expect(sends, 'the mailer is called by the instance whose claim landed, only').to.equal(1);
@@ -180,7 +181,7 @@ describe(`dunning process (${testStoreKind} store, test clock)`, function () {
     );
     await h.runDue();
     await h.deliver(webhooks.subscription(h.tenantId, 'updated', { status: 'active', periodEnd, after: 20 }));
-    h.restart();
+    await h.restart();
     await h.runDue();
     const outbox = await h.outbox();
     expect(outbox.map((m) => [m.to, m.subject])).to.deep.equal([[EMAIL, 'Your subscription is active']]);

@@ -32,7 +32,7 @@ export interface Harness {
   readonly logs: Record<string, unknown>[];
   process: ProcessDefinition;
   /** A new process instance on the same store, as after a restart. */
-  restart(): void;
+  restart(): Promise<void>;
   /** Delivers signed webhooks, then hands the process every tenant event it has not seen (as the runner would). */
   deliver(...bodies: unknown[]): Promise<void>;
   /** Hands the process every tenant event it has not seen yet. */
@@ -61,8 +61,12 @@ export async function startHarness(o: { mailer?: (outbox: Mailer) => Mailer } = 
     context,
     logs: lines,
     process: make(),
-    restart() {
+    async restart() {
       harness.process = make();
+      // A new instance finds the timers by reading the dunning streams through the global log, which
+      // shows an event once no older transaction is open on the server: wait for that, as the
+      // runner's next look would.
+      await t.project();
     },
     async feed() {
       const events = await t.ledger.store.readStream(tenantStream(tenantId), { from: fed });
