@@ -10,6 +10,17 @@ import {
 import { chargeRefundedSchema } from './charge-events.ts';
 import { checkoutSessionCompletedSchema } from './checkout-events.ts';
 import { customerEventDataSchema } from './customer-events.ts';
+import {
+  accessRevocationCancelledSchema,
+  accessRevocationScheduledSchema,
+  activationConfirmationRequestedSchema,
+  activationConfirmationSendingSchema,
+  activationConfirmedSchema,
+  dunningNoticeSendingSchema,
+  dunningNoticeSentSchema,
+  dunningResolvedSchema,
+  dunningStartedSchema,
+} from './dunning-events.ts';
 import { invoiceEventDataSchema, invoicePaymentPaidSchema } from './invoice-events.ts';
 import { paymentMethodAttachedSchema } from './payment-method-events.ts';
 import {
@@ -63,6 +74,16 @@ export const domainEventSchemas = {
   AccessSuspended: accessSuspendedSchema,
   AccessRestored: accessRestoredSchema,
   AccessRevoked: accessRevokedSchema,
+  // Dunning, access ends and activation emails, in dunning-<tenantId>: see dunning-events.ts.
+  DunningStarted: dunningStartedSchema,
+  DunningNoticeSending: dunningNoticeSendingSchema,
+  DunningNoticeSent: dunningNoticeSentSchema,
+  DunningResolved: dunningResolvedSchema,
+  AccessRevocationScheduled: accessRevocationScheduledSchema,
+  AccessRevocationCancelled: accessRevocationCancelledSchema,
+  ActivationConfirmationRequested: activationConfirmationRequestedSchema,
+  ActivationConfirmationSending: activationConfirmationSendingSchema,
+  ActivationConfirmed: activationConfirmedSchema,
 } as const satisfies Record<string, z.ZodType>;
 
 export type DomainEventType = keyof typeof domainEventSchemas;
@@ -94,6 +115,15 @@ export const PROCESS_EVENT_TYPES = [
   'AccessSuspended',
   'AccessRestored',
   'AccessRevoked',
+  'DunningStarted',
+  'DunningNoticeSending',
+  'DunningNoticeSent',
+  'DunningResolved',
+  'AccessRevocationScheduled',
+  'AccessRevocationCancelled',
+  'ActivationConfirmationRequested',
+  'ActivationConfirmationSending',
+  'ActivationConfirmed',
 ] as const satisfies readonly DomainEventType[];
 
 export type ProcessEventType = (typeof PROCESS_EVENT_TYPES)[number];

@@ -1,0 +1,40 @@
+import { invoiceRef } from '../../../../domain/dunning/decide.ts';
+import { emailAddressIn } from '../../../../domain/dunning/recipient.ts';
+import type { InvoiceRef } from '../../../../domain/dunning/settlement.ts';
+import { safeParseDomainEvent } from '../../../../domain/events/catalogue.ts';
+import type { EventStore, RecordedEvent } from '../../../../domain/ports/event-store.ts';
+import { tenantStream } from '../../../../domain/routing/streams.ts';
+
+const PAGE = 500;
+
+/** The tenant's stream, newest first, a page at a time (most questions are answered by its last events). */
+async function* newestFirst(store: EventStore, tenantId: string): AsyncGenerator<RecordedEvent> {
+  let from: bigint | undefined;
+  for (;;) {
+    const page = await store.readStream(tenantStream(tenantId), { direction: 'backwards', limit: PAGE, ...(from === undefined ? {} : { from }) });
+    yield* page;
+    const last = page.at(-1);
+    if (page.length < PAGE || !last || last.revision === 0n) return;
+    from = last.revision - 1n;
+  }
+}
+
+/** The invoices the tenant's stream shows paid: read when a payment failure arrives, to spot one Stripe delivered late. */
+export async function paidInvoices(store: EventStore, tenantId: string): Promise<InvoiceRef[]> {
+  const paid: InvoiceRef[] = [];
+  for await (const event of newestFirst(store, tenantId)) {
+    if (event.type !== 'InvoicePaid') continue;
+    const parsed = safeParseDomainEvent(event.type, event.data);
+    if (parsed.success && parsed.event.type === 'InvoicePaid') paid.push(invoiceRef(parsed.event.data.invoice));
+  }
+  return paid;
+}
+
+/** The tenant's email address, read when an email is sent, so a changed address is used. */
+export async function tenantEmail(store: EventStore, tenantId: string): Promise<string | null> {
+  for await (const event of newestFirst(store, tenantId)) {
+    const found = emailAddressIn(event);
+    if (found) return found;
+  }
+  return null;
+}
