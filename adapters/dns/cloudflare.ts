@@ -14,12 +14,16 @@ export interface CloudflareOptions {
 /** A Cloudflare call that failed: what Cloudflare said, never the token. */
 export class CloudflareError extends Error {
   override readonly name = 'CloudflareError';
+  readonly retryable: boolean;
+  readonly statusCode: number | null;
   constructor(
     message: string,
-    readonly retryable: boolean,
-    readonly statusCode: number | null = null,
+    retryable: boolean,
+    statusCode: number | null = null,
   ) {
     super(message);
+    this.retryable = retryable;
+    this.statusCode = statusCode;
   }
 }
 

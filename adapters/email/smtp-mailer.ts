@@ -18,12 +18,16 @@ export interface SmtpMailerOptions {
  */
 export class SmtpError extends Error {
   override readonly name = 'SmtpError';
+  readonly retryable: boolean;
+  readonly responseCode: number | null;
   constructor(
     message: string,
-    readonly retryable: boolean,
-    readonly responseCode: number | null,
+    retryable: boolean,
+    responseCode: number | null,
   ) {
     super(message);
+    this.retryable = retryable;
+    this.responseCode = responseCode;
   }
 }
 
