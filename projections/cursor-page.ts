@@ -1,4 +1,4 @@
-import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
+import { sql, type Expression, type ExpressionBuilder, type SelectQueryBuilder, type SqlBool } from 'kysely';
 import { isUuid } from '../domain/ids.ts';
 
 /**
@@ -54,4 +54,45 @@ export function afterPosition(eb: ExpressionBuilder<any, any>, order: KeysetOrde
 export function positionOf(row: Record<string, unknown>, order: KeysetOrder): KeysetPosition {
   const value = row[order.column];
   return { value: value instanceof Date ? value.toISOString() : String(value), id: String(row.id) };
+}
+
+export interface KeysetPage<Row> {
+  readonly rows: Row[];
+  /** Null on the last page. */
+  readonly nextCursor: string | null;
+}
+
+/**
+ * One page of `query` (already filtered) in `order` after `cursor`; 'invalid_cursor' for a cursor
+ * this server did not issue.
+ */
+export async function keysetPage<Row>(
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  query: SelectQueryBuilder<any, any, any>,
+  order: KeysetOrder & { readonly valueFormat: keyof typeof VALUE_FORMATS },
+  options: { limit: number; cursor?: string | undefined },
+): Promise<KeysetPage<Row> | 'invalid_cursor'> {
+  if (options.cursor) {
+    const position = decodeCursor(options.cursor, order.valueFormat);
+    if (!position) return 'invalid_cursor';
+    query = query.where((eb) => afterPosition(eb, order, position));
+  }
+  const rows = (await query.orderBy(order.column, order.direction).orderBy('id', order.direction).limit(options.limit + 1).execute()) as Row[];
+  const page = rows.slice(0, options.limit);
+  const last = page.at(-1);
+  return { rows: page, nextCursor: rows.length > options.limit && last ? encodeCursor(positionOf(last as Record<string, unknown>, order)) : null };
+}
+
+/**
+ * Every row of a keyset-paged read, `batchSize` at a time: memory stays that of one batch however
+ * many rows match, and each batch is one short query (no transaction held open for an export).
+ */
+export async function* allPages<Row>(page: (cursor: string | undefined) => Promise<KeysetPage<Row> | 'invalid_cursor'>): AsyncGenerator<Row> {
+  let cursor: string | undefined;
+  do {
+    const next = await page(cursor);
+    if (next === 'invalid_cursor') return;
+    yield* next.rows;
+    cursor = next.nextCursor ?? undefined;
+  } while (cursor);
 }

@@ -1,5 +1,5 @@
 import type { Kysely, SelectQueryBuilder } from 'kysely';
-import { afterPosition, decodeCursor, encodeCursor, positionOf, type KeysetOrder } from '../cursor-page.ts';
+import { allPages, keysetPage, type KeysetOrder, type KeysetPage } from '../cursor-page.ts';
 import type { PaymentRow } from './rows.ts';
 
 /** What finance may narrow payments to: every filter optional, all of them together. */
@@ -20,15 +20,9 @@ export interface FinancePaymentFilters {
 export const FINANCE_PAYMENT_SORTS = ['paid_at', '-paid_at', 'amount', '-amount'] as const;
 export type FinancePaymentSort = (typeof FINANCE_PAYMENT_SORTS)[number];
 
-function orderOf(sort: FinancePaymentSort): KeysetOrder {
-  const column = sort.endsWith('amount') ? 'amount_minor' : 'paid_at';
-  return { column, direction: sort.startsWith('-') ? 'desc' : 'asc' };
-}
-
-export interface FinancePaymentPage {
-  readonly rows: PaymentRow[];
-  /** Null on the last page. */
-  readonly nextCursor: string | null;
+function orderOf(sort: FinancePaymentSort) {
+  const direction: KeysetOrder['direction'] = sort.startsWith('-') ? 'desc' : 'asc';
+  return sort.endsWith('amount') ? { column: 'amount_minor', direction, valueFormat: 'integer' as const } : { column: 'paid_at', direction, valueFormat: 'timestamp' as const };
 }
 
 /** Cross-tenant reads of the payments read model, for finance keys and the export. */
@@ -50,32 +44,13 @@ export function createFinancePaymentQueries(db: Kysely<any>) {
 
   return {
     /** One page in `sort` order after `cursor`; 'invalid_cursor' for a cursor this server did not issue. */
-    async page(filters: FinancePaymentFilters, options: { sort: FinancePaymentSort; limit: number; cursor?: string | undefined }): Promise<FinancePaymentPage | 'invalid_cursor'> {
-      const order = orderOf(options.sort);
-      let query = filtered(filters);
-      if (options.cursor) {
-        const position = decodeCursor(options.cursor, order.column === 'paid_at' ? 'timestamp' : 'integer');
-        if (!position) return 'invalid_cursor';
-        query = query.where((eb) => afterPosition(eb, order, position));
-      }
-      const rows = (await query.orderBy(order.column, order.direction).orderBy('id', order.direction).limit(options.limit + 1).execute()) as PaymentRow[];
-      const page = rows.slice(0, options.limit);
-      const last = page.at(-1);
-      return { rows: page, nextCursor: rows.length > options.limit && last ? encodeCursor(positionOf(last as unknown as Record<string, unknown>, order)) : null };
+    page(filters: FinancePaymentFilters, options: { sort: FinancePaymentSort; limit: number; cursor?: string | undefined }): Promise<KeysetPage<PaymentRow> | 'invalid_cursor'> {
+      return keysetPage<PaymentRow>(filtered(filters), orderOf(options.sort), options);
     },
 
-    /**
-     * Every matching row, `batchSize` at a time by keyset: memory stays that of one batch however
-     * many rows match, and each batch is one short query (no transaction held open for the export).
-     */
-    async *all(filters: FinancePaymentFilters, options: { sort: FinancePaymentSort; batchSize?: number }): AsyncGenerator<PaymentRow> {
-      let cursor: string | undefined;
-      do {
-        const page = await this.page(filters, { sort: options.sort, limit: options.batchSize ?? 1000, cursor });
-        if (page === 'invalid_cursor') return;
-        yield* page.rows;
-        cursor = page.nextCursor ?? undefined;
-      } while (cursor);
+    /** Every matching row, read in keyset batches (constant memory). */
+    all(filters: FinancePaymentFilters, options: { sort: FinancePaymentSort; batchSize?: number }): AsyncGenerator<PaymentRow> {
+      return allPages((cursor) => this.page(filters, { sort: options.sort, limit: options.batchSize ?? 1000, cursor }));
     },
   };
 }

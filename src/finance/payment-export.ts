@@ -61,6 +61,6 @@ export function exportPayments(
   return options.format === 'csv' ? csvChunks(FINANCE_PAYMENT_CSV_COLUMNS, rows) : jsonArrayChunks((row) => row, rows);
 }
 
-async function* mapRows<A, B>(rows: AsyncIterable<A>, map: (row: A) => B): AsyncGenerator<B> {
+export async function* mapRows<A, B>(rows: AsyncIterable<A>, map: (row: A) => B): AsyncGenerator<B> {
   for await (const row of rows) yield map(row);
 }

@@ -8,6 +8,7 @@ import { registerAdminApi } from './admin-api.ts';
 import { registerAuth, requireScope } from './auth.ts';
 import { registerBillingApi } from './billing-api.ts';
 import { registerFinancePaymentsApi } from './finance-payments-api.ts';
+import { registerFinanceMoneyMovementsApi } from './finance-money-movements-api.ts';
 import { billingActionsDeps, registerBillingActions } from './billing-actions.ts';
 import { answerClientError, installErrorHandlers } from './errors.ts';
 import { trackIngestHealth } from '../webhooks/ingest-health.ts';
@@ -66,6 +67,7 @@ export function buildHttpApp(ledger: Ledger, options: HttpAppOptions): FastifyIn
   void app.register(async (scope) => {
     scope.addHook('onRequest', requireScope('finance'));
     registerFinancePaymentsApi(scope, ledger);
+    registerFinanceMoneyMovementsApi(scope, ledger);
   });
   return app;
 }

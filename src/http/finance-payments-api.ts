@@ -8,37 +8,18 @@ import type { Ledger } from '../ledger.ts';
 import { once } from './billing-api.ts';
 import { sendError } from './errors.ts';
 import { errorResponse } from './openapi.ts';
+import { digits, financeQueryFields, instantParameter, INVALID_CURSOR, listParameter, text, wantsCsv } from './finance-query.ts';
 
 export type FinancePaymentsApiDeps = Pick<Ledger, 'financePayments'>;
 
-const digits = (what: string) => z.string().regex(/^[0-9]+$/, `must be ${what} in plain decimal digits`);
-const text = (description: string) => ({ type: 'string', description });
-
 const financePaymentsQuery = z.strictObject({
-  tenant_id: once(z.uuid(), { ...text('only this tenant'), format: 'uuid' }).optional(),
-  status: once(
-    z
-      .string()
-      .transform((list) => list.split(','))
-      .pipe(z.array(z.enum(['succeeded', 'partially_refunded', 'refunded']))),
-    text('succeeded, partially_refunded or refunded; several comma-separated'),
-  ).optional(),
-  currency: once(z.string().regex(/^[A-Za-z]{3}$/, 'must be a 3-letter ISO 4217 code').transform((c) => c.toUpperCase()), text('ISO 4217 code, any case')).optional(),
-  paid_from: once(z.iso.datetime({ offset: true }), { ...text('paid at or after this instant (ISO 8601)'), format: 'date-time' }).optional(),
-  paid_to: once(z.iso.datetime({ offset: true }), { ...text('paid before this instant (ISO 8601)'), format: 'date-time' }).optional(),
-  livemode: once(z.enum(['true', 'false']).transform((v) => v === 'true'), text('true: live payments only; false: test mode only')).optional(),
+  ...financeQueryFields,
+  status: listParameter(['succeeded', 'partially_refunded', 'refunded'], 'succeeded, partially_refunded or refunded; several comma-separated'),
+  paid_from: instantParameter('paid at or after this instant (ISO 8601)'),
+  paid_to: instantParameter('paid before this instant (ISO 8601)'),
   amount_min: once(digits('an amount in minor units').transform(BigInt), text('amount paid at least this, in minor units')).optional(),
   amount_max: once(digits('an amount in minor units').transform(BigInt), text('amount paid at most this, in minor units')).optional(),
   sort: once(z.enum(FINANCE_PAYMENT_SORTS), text(`${FINANCE_PAYMENT_SORTS.join(', ')} (a leading - is descending; default -paid_at)`)).default('-paid_at'),
-  limit: once(
-    z
-      .string()
-      .refine((t) => /^[0-9]+$/.test(t) && Number(t) >= 1 && Number(t) <= 1000, 'must be a whole number from 1 to 1000')
-      .transform(Number),
-    { type: 'string', pattern: '^[0-9]+$', description: 'page size, 1 to 1000 (default 100); JSON only' },
-  ).default(100),
-  cursor: once(z.string().min(1), text("the previous page's nextCursor; JSON only")).optional(),
-  format: once(z.enum(['json', 'csv']), text('csv: every matching row as CSV, streamed (as does Accept: text/csv)')).optional(),
 });
 
 const financePaymentSchema = z.object({
@@ -79,12 +60,6 @@ function filtersOf(query: z.output<typeof financePaymentsQuery>): FinancePayment
   };
 }
 
-/** CSV when asked by format=csv, or by an Accept header preferring text/csv and no format=json. */
-function wantsCsv(format: 'json' | 'csv' | undefined, accept: string | undefined): boolean {
-  if (format) return format === 'csv';
-  return /(^|,)\s*text\/csv/i.test(accept ?? '');
-}
-
 /** Every tenant's payments for finance keys (app.ts puts it behind requireScope('finance')). */
 export function registerFinancePaymentsApi(app: FastifyInstance, deps: FinancePaymentsApiDeps): void {
   app.register(async (scope) => {
@@ -112,7 +87,7 @@ export function registerFinancePaymentsApi(app: FastifyInstance, deps: FinancePa
             .send(Readable.from(exportPayments(deps.financePayments, filters, { format: 'csv', sort })) as never); // a stream is sent as is, never serialized
         }
         const page = await deps.financePayments.page(filters, { sort: query.sort, limit: query.limit, cursor: query.cursor });
-        if (page === 'invalid_cursor') return sendError(reply, 400, 'invalid_parameter', 'invalid query parameter cursor: not a cursor this API issued (pass nextCursor unchanged, with the same sort)');
+        if (page === 'invalid_cursor') return sendError(reply, 400, 'invalid_parameter', INVALID_CURSOR);
         return { data: page.rows.map(financePaymentJson), nextCursor: page.nextCursor };
       },
     );

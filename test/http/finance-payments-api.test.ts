@@ -126,9 +126,27 @@ describe('GET /api/v1/finance/payments', function () {
     }
   });
 
+  it('GET /api/v1/finance/money-movements lists payments and refunds, by kind, as JSON pages or CSV', async () => {
+    const res = await t.get('/api/v1/finance/money-movements?kind=refund&sort=occurred_at', financeKey);
+    expect(res.status, JSON.stringify(res.json)).to.equal(200);
+    const refunds = res.json.data as Record<string, unknown>[];
+    expect(refunds.map((m) => [m.invoice_id, m.amount, m.net, m.currency]).sort()).to.deep.equal([
+      ['in_a1', '49.00', '-49.00', 'USD'],
+      ['in_a3', '5000', '-5000', 'JPY'],
+    ]);
+    const first = await t.get('/api/v1/finance/money-movements?kind=payment&limit=3', financeKey);
+    expect((first.json.data as unknown[]).length).to.equal(3);
+    const second = await t.get(`/api/v1/finance/money-movements?kind=payment&limit=3&cursor=${first.json.nextCursor as string}`, financeKey);
+    expect((second.json.data as unknown[]).length).to.equal(2);
+    expect(second.json.nextCursor).to.equal(null);
+    const csv = await t.app.inject({ method: 'GET', url: '/api/v1/finance/money-movements?format=csv', headers: { authorization: `Bearer ${financeKey}` } });
+    expect(csv.headers['content-type']).to.match(/^text\/csv/);
+    expect(csv.body.trimEnd().split('\r\n')).to.have.length(1 + 7);
+  });
+
   it('answers 401 without a key, and 403 on every finance route to a tenant key', async () => {
     const financeRoutes = t.app.servedRoutes.filter((r) => r.url.startsWith('/api/v1/finance'));
-    expect(financeRoutes.length).to.be.at.least(1);
+    expect(financeRoutes.map((r) => r.url)).to.include.members(['/api/v1/finance/payments', '/api/v1/finance/money-movements']);
     for (const route of financeRoutes) {
       const url = route.url.replace(/:(\w+)/g, 'x');
       const tenant = await t.app.inject({ method: route.method as 'GET', url, headers: { authorization: `Bearer ${tenantKey}` } });
