@@ -6,12 +6,10 @@
  * it uses a temp directory. In EventStoreDB it writes streams of new tenants, which stay.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { createScratchDatabase } from '../adapters/db/scratch-database.ts';
 import { signStripePayload } from '../adapters/stripe/webhook-signature.ts';
 import { exitOnMistake, positiveCount } from '../src/cli/arguments.ts';
 import { loadConfig } from '../src/config.ts';
@@ -20,6 +18,7 @@ import { openLedger } from '../src/ledger.ts';
 import { ingestStripeEvent } from '../src/webhooks/ingest.ts';
 import { readStripeEvent } from '../src/webhooks/read-stripe-event.ts';
 import { catchUpLive } from '../src/workers/live-projections.ts';
+import { scratchStore } from './lib/scratch-store.ts';
 import { syntheticStripeEvent } from './lib/synthetic-stripe-events.ts';
 
 const SECRET = 'whsec_benchmark_secret';
@@ -45,26 +44,6 @@ async function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
-}
-
-async function scratchStore(): Promise<{ env: NodeJS.ProcessEnv; label: string; drop: () => Promise<void> }> {
-  const newDataDir = () => mkdtempSync(join(tmpdir(), 'ledger-bench-'));
-  const serverUrl = process.env.DATABASE_URL;
-  if (!serverUrl) {
-    const dataDir = newDataDir();
-    return { env: { DATA_DIR: dataDir }, label: 'embedded (PGlite)', drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
-  }
-  // The database first: if the server refuses it, no directory is left behind.
-  const scratch = await createScratchDatabase(serverUrl, 'ledger_bench');
-  const dataDir = newDataDir();
-  return {
-    env: { DATA_DIR: dataDir, DATABASE_URL: scratch.url },
-    label: `PostgreSQL server (${new URL(serverUrl).host})`,
-    drop: async () => {
-      await scratch.drop();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
 }
 
 /** Where the log lives, when not beside the read models. */

@@ -22,6 +22,8 @@ import { createEntitlementQueries, type EntitlementQueries } from '../projection
 import { createInvoiceQueries, type InvoiceQueries } from '../projections/invoices/queries.ts';
 import { createPaymentMethodQueries, type PaymentMethodQueries } from '../projections/payment-methods/queries.ts';
 import { createPaymentQueries, type PaymentQueries } from '../projections/payments/queries.ts';
+import { createFinancePaymentQueries, type FinancePaymentQueries } from '../projections/payments/finance-queries.ts';
+import { createMoneyMovementQueries, type MoneyMovementQueries } from '../projections/money-movements/queries.ts';
 import { createSubscriptionQueries, type SubscriptionQueries } from '../projections/subscriptions/queries.ts';
 import type { ProjectionContext } from '../projections/projection.ts';
 import type { Config } from './config.ts';
@@ -45,6 +47,9 @@ export interface Ledger {
   readonly paymentMethods: PaymentMethodQueries;
   readonly entitlements: EntitlementQueries;
   readonly audit: AuditQueries;
+  /** Every tenant's payments, for finance keys and `ledger finance export`. */
+  readonly financePayments: FinancePaymentQueries;
+  readonly moneyMovements: MoneyMovementQueries;
   readonly plans: PlanCatalogue;
   /** Outgoing calls to Stripe; null without STRIPE_SECRET_KEY (the billing actions then answer 503). */
   readonly stripe: StripeGateway | null;
@@ -117,6 +122,8 @@ export async function openLedger(config: Config, options: OpenLedgerOptions): Pr
       paymentMethods: createPaymentMethodQueries(database.db),
       entitlements: createEntitlementQueries(database.db, plans),
       audit: createAuditQueries(database.db),
+      financePayments: createFinancePaymentQueries(database.db),
+      moneyMovements: createMoneyMovementQueries(database.db),
       plans,
       stripe,
       projectionContext: { planIdForPrice: (priceId) => (priceId ? (planByPrice.get(priceId) ?? null) : null) },

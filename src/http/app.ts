@@ -8,6 +8,8 @@ import { registerAdminApi } from './admin-api.ts';
 import { registerAuth, requireScope } from './auth.ts';
 import { registerAuditApi } from './audit-api.ts';
 import { registerBillingApi } from './billing-api.ts';
+import { registerFinancePaymentsApi } from './finance-payments-api.ts';
+import { registerFinanceMoneyMovementsApi } from './finance-money-movements-api.ts';
 import { billingActionsDeps, registerBillingActions } from './billing-actions.ts';
 import { answerClientError, installErrorHandlers } from './errors.ts';
 import { trackIngestHealth } from '../webhooks/ingest-health.ts';
@@ -64,6 +66,12 @@ export function buildHttpApp(ledger: Ledger, options: HttpAppOptions): FastifyIn
     registerEntitlementsApi(scope, ledger);
     registerAuditApi(scope, ledger);
     await registerBillingActions(scope, billingActionsDeps(ledger));
+  });
+  // Finance keys only: every tenant's figures.
+  void app.register(async (scope) => {
+    scope.addHook('onRequest', requireScope('finance'));
+    registerFinancePaymentsApi(scope, ledger);
+    registerFinanceMoneyMovementsApi(scope, ledger);
   });
   return app;
 }

@@ -16,24 +16,48 @@ const customerUpdated = { ...common, customer: { id: 'cus_123', email: null, nam
 describe('domain event catalogue', () => {
   it('names every event type others code against', () => {
     expect(Object.keys(domainEventSchemas).sort()).to.deep.equal([
+      'AccessRestored',
+      'AccessRevoked',
+      'AccessSuspended',
       'BillingCustomerCreated',
       'CancellationRequested',
+      'ChargeDisputeClosed',
+      'ChargeDisputeCreated',
+      'ChargeDisputeUpdated',
       'ChargeRefunded',
       'CheckoutRequested',
       'CheckoutSessionCompleted',
+      'CreditNoteCreated',
+      'CreditNoteVoided',
       'CustomerDeleted',
       'CustomerUpdated',
+      'InvoiceFinalized',
+      'InvoiceMarkedUncollectible',
       'InvoicePaid',
       'InvoicePaymentActionRequired',
       'InvoicePaymentFailed',
       'InvoicePaymentPaid',
+      'InvoicePaymentSucceeded',
+      'InvoiceVoided',
+      'OperatorAlertRaised',
+      'PaymentIntentPaymentFailed',
+      'PaymentIntentSucceeded',
       'PaymentMethodAttached',
       'PlanChangeRequested',
       'PortalSessionRequested',
+      'ProvisioningDelayed',
+      'ProvisioningReady',
+      'ProvisioningRetryRequested',
+      'ProvisioningStarted',
+      'ProvisioningStepDone',
+      'ProvisioningStepFailed',
+      'ProvisioningStepStarted',
       'ResumeRequested',
       'StripeEventRecorded',
       'SubscriptionCreated',
       'SubscriptionDeleted',
+      'SubscriptionPaused',
+      'SubscriptionResumed',
       'SubscriptionTrialWillEnd',
       'SubscriptionUpdated',
     ]);
@@ -41,8 +65,8 @@ describe('domain event catalogue', () => {
 
   it('maps every modelled Stripe type to a catalogued event type, and nothing to StripeEventRecorded', () => {
     const targets = Object.values(stripeTypeToDomainType);
-    expect(targets).to.have.length(13);
-    expect(new Set(targets).size).to.equal(13);
+    expect(targets).to.have.length(26);
+    expect(new Set(targets).size).to.equal(26);
     for (const type of targets) expect(domainEventSchemas).to.have.property(type);
     expect(targets).not.to.include('StripeEventRecorded');
   });
