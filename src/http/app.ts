@@ -9,6 +9,7 @@ import { registerAuth, requireScope } from './auth.ts';
 import { registerBillingApi } from './billing-api.ts';
 import { billingActionsDeps, registerBillingActions } from './billing-actions.ts';
 import { answerClientError, installErrorHandlers } from './errors.ts';
+import { registerFinanceMetricsApi } from './finance-metrics-api.ts';
 import { trackIngestHealth } from '../webhooks/ingest-health.ts';
 import { registerHealthRoutes } from './health.ts';
 import { registerOpenApi } from './openapi.ts';
@@ -55,6 +56,7 @@ export function buildHttpApp(ledger: Ledger, options: HttpAppOptions): FastifyIn
     metrics: options.metrics,
   });
   registerAdminApi(app, { tenants: ledger.tenants, apiKeys: ledger.apiKeys });
+  registerFinanceMetricsApi(app, ledger);
   // Tenant keys only: the hook answers 401/403 and sets request.tenant.
   void app.register(async (scope) => {
     scope.addHook('onRequest', requireScope('tenant'));
