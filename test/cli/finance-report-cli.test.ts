@@ -59,7 +59,7 @@ describe(`ledger finance report (${testStoreKind} store)`, function () {
   });
 
   it('refuses a malformed month or instant in one line, exit 2', async () => {
-    for (const args of [['--month', '2026-13'], ['--month', '2026-03', '--recorded-before', 'yesterday'], []]) {
+    for (const args of [['--month', '2026-13'], ['--month', '2026-03', '--recorded-before', 'yesterday']]) {
       const run = await runLedger(['finance', 'report', ...args], env);
       expect(run.code, args.join(' ')).to.equal(2);
       expect(stderrLines(run), args.join(' ')).to.have.length(1);
