@@ -1,26 +1,15 @@
 import { expect } from 'chai';
-import { loadConfig } from '../../src/config.ts';
-import { openLedger } from '../../src/ledger.ts';
 import { jsonLines, runLedger, stderrLines } from '../support/cli.ts';
-import { suiteCliStore } from '../support/cli-store.ts';
 import { testStoreKind } from '../support/database.ts';
-import { seedRevenueHistory, type SeededHistory } from '../support/seed-revenue-history.ts';
+import { suiteCliStoreWithRevenueHistory, type SeededHistory } from '../support/seed-revenue-history.ts';
 
 describe(`ledger finance report (${testStoreKind} store)`, function () {
   this.timeout(120_000);
-  const store = suiteCliStore('ledger-finance-report', { STRIPE_WEBHOOK_SIGNING_SECRET: 'whsec_finance_report_cli', LOG_LEVEL: 'warn' });
+  const history = suiteCliStoreWithRevenueHistory('ledger-finance-report');
   let env: NodeJS.ProcessEnv;
   let seeded: SeededHistory;
 
-  before(async () => {
-    env = store();
-    const ledger = await openLedger(loadConfig(env), { command: 'test setup' });
-    try {
-      seeded = await seedRevenueHistory(ledger);
-    } finally {
-      await ledger.close();
-    }
-  });
+  before(() => ({ env, seeded } = history()));
 
   it('--json prints the month as the API answers it, with the hand-computed figures', async () => {
     const run = await runLedger(['finance', 'report', '--month', '2026-02', '--json'], env);

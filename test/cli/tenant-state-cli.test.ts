@@ -1,28 +1,17 @@
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
-import { loadConfig } from '../../src/config.ts';
-import { openLedger } from '../../src/ledger.ts';
 import { jsonLines, runLedger, stderrLines } from '../support/cli.ts';
-import { suiteCliStore } from '../support/cli-store.ts';
 import { testStoreKind } from '../support/database.ts';
-import { seedRevenueHistory, type SeededHistory } from '../support/seed-revenue-history.ts';
+import { suiteCliStoreWithRevenueHistory, type SeededHistory } from '../support/seed-revenue-history.ts';
 
 /** The command itself; the replay's cases are in test/time-travel/tenant-state.test.ts. */
 describe(`ledger tenants state --at (${testStoreKind} store)`, function () {
   this.timeout(120_000);
-  const store = suiteCliStore('ledger-tenant-state', { STRIPE_WEBHOOK_SIGNING_SECRET: 'whsec_tenant_state_cli', LOG_LEVEL: 'warn' });
+  const history = suiteCliStoreWithRevenueHistory('ledger-tenant-state');
   let env: NodeJS.ProcessEnv;
   let seeded: SeededHistory;
 
-  before(async () => {
-    env = store();
-    const ledger = await openLedger(loadConfig(env), { command: 'test setup' });
-    try {
-      seeded = await seedRevenueHistory(ledger);
-    } finally {
-      await ledger.close();
-    }
-  });
+  before(() => ({ env, seeded } = history()));
 
   it('prints one JSON line: subscription, entitlement and payments as the ledger knew them before --recorded-before', async () => {
     const run = await runLedger(['tenants', 'state', seeded.tenantIds.A, '--at', '2026-03-31T00:00:00Z', '--recorded-before', seeded.beforeLateEvent.toISOString()], env);
