@@ -35,7 +35,7 @@ export async function seedRevenueHistory(ledger: Pick<Ledger, 'tenants' | 'store
  * revenue history in its log. Returns the environment and the seeded ids, once `before` has run.
  */
 export function suiteCliStoreWithRevenueHistory(prefix: string): () => { env: NodeJS.ProcessEnv; seeded: SeededHistory } {
-  const store = suiteCliStore(prefix, { STRIPE_WEBHOOK_SIGNING_SECRET: `whsec_${prefix}`, LOG_LEVEL: 'warn' });
+  const store = suiteCliStore(prefix, { STRIPE_WEBHOOK_SIGNING_SECRET: 'whsec_revenue_history_cli', LOG_LEVEL: 'warn' });
   let seeded: SeededHistory | undefined;
   before(async () => {
     const ledger = await openLedger(loadConfig(store()), { command: 'test setup' });
