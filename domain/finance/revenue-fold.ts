@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { safeParseDomainEvent, type DomainEventOf } from '../events/catalogue.ts';
 import { normaliseCurrency } from '../money.ts';
+import { TENANT_STREAM_PREFIX } from '../routing/streams.ts';
 import { shouldApplySubscriptionEvent, type SubscriptionEventType } from '../subscriptions/apply-rule.ts';
 import { monthStart, monthsBetween, nextMonth } from './months.ts';
 import { monthlyAmount, type KnownPrice, type MonthlyAmount } from './monthly-amount.ts';
@@ -138,7 +139,7 @@ function firstBoundaryAfter(state: RevenueState, created: number): number {
 }
 
 function tenantOf(streamName: string): string {
-  return streamName.startsWith('tenant-') ? streamName.slice('tenant-'.length) : streamName;
+  return streamName.startsWith(TENANT_STREAM_PREFIX) ? streamName.slice(TENANT_STREAM_PREFIX.length) : streamName;
 }
 
 /** Adds one event of the log to `state`. Events recorded at or after `recordedBefore` are ignored. */

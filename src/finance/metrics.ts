@@ -2,6 +2,7 @@ import { revenueMetrics, type RevenueReport } from '../../domain/finance/revenue
 import type { KnownPrice } from '../../domain/finance/monthly-amount.ts';
 import type { PlanCatalogue } from '../../domain/plans/catalogue.ts';
 import { START, type EventStore } from '../../domain/ports/event-store.ts';
+import { TENANT_STREAM_PREFIX } from '../../domain/routing/streams.ts';
 
 const PAGE_SIZE = 1000;
 
@@ -29,7 +30,7 @@ export async function computeRevenueReport(store: EventStore, plans: PlanCatalog
   const metrics = revenueMetrics({ ...request, knownPrice: cataloguePrices(plans) });
   let after = START;
   for (;;) {
-    const page = await store.readAll({ after, streamPrefixes: ['tenant-'], limit: pageSize });
+    const page = await store.readAll({ after, streamPrefixes: [TENANT_STREAM_PREFIX], limit: pageSize });
     if (!page.length) break;
     metrics.add(page);
     after = page.at(-1)!.position;
