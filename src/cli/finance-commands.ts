@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { Ledger } from '../ledger.ts';
 import { registerFinanceExportCommand } from './finance-export-command.ts';
 import { registerFinanceGrantCommand } from './finance-grant-command.ts';
+import { registerFinanceReportCommand } from './finance-report-command.ts';
 
 type WithLedger = (run: (ledger: Ledger) => Promise<void>) => Promise<void>;
 
@@ -9,6 +10,7 @@ type WithLedger = (run: (ledger: Ledger) => Promise<void>) => Promise<void>;
 const FINANCE_SUBCOMMANDS: readonly ((finance: Command, withLedger: WithLedger) => void)[] = [
   registerFinanceExportCommand,
   registerFinanceGrantCommand,
+  registerFinanceReportCommand,
 ];
 
 export function registerFinanceCommands(program: Command, withLedger: WithLedger): void {

@@ -12,6 +12,7 @@ import { printJsonLine } from './output.ts';
 import { keyLine, registerKeyCommands } from './key-commands.ts';
 import { registerOutboxCommands } from './outbox-commands.ts';
 import { registerFinanceCommands } from './finance-commands.ts';
+import { registerTenantStateCommand } from './tenant-state-command.ts';
 import { registerProjectionCommands } from './projection-commands.ts';
 import { registerStreamCommands } from './stream-commands.ts';
 import { registerUnroutedCommands } from './unrouted-commands.ts';
@@ -114,11 +115,12 @@ tenants
     }),
   );
 
+registerTenantStateCommand(tenants, withLedger);
 registerKeyCommands(program, withLedger);
+registerFinanceCommands(program, withLedger);
 registerProjectionCommands(program, withLedger);
 registerUnroutedCommands(program, withLedger);
 registerStreamCommands(program, withLedger);
 registerOutboxCommands(program, withLedger);
-registerFinanceCommands(program, withLedger);
 
 program.parseAsync(process.argv).catch(fail);

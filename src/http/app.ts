@@ -12,6 +12,7 @@ import { registerFinancePaymentsApi } from './finance-payments-api.ts';
 import { registerFinanceMoneyMovementsApi } from './finance-money-movements-api.ts';
 import { billingActionsDeps, registerBillingActions } from './billing-actions.ts';
 import { answerClientError, installErrorHandlers } from './errors.ts';
+import { registerFinanceMetricsApi } from './finance-metrics-api.ts';
 import { trackIngestHealth } from '../webhooks/ingest-health.ts';
 import { registerEntitlementsApi } from './entitlements-api.ts';
 import { registerHealthRoutes } from './health.ts';
@@ -59,6 +60,7 @@ export function buildHttpApp(ledger: Ledger, options: HttpAppOptions): FastifyIn
     metrics: options.metrics,
   });
   registerAdminApi(app, { tenants: ledger.tenants, apiKeys: ledger.apiKeys });
+  registerFinanceMetricsApi(app, ledger);
   // Tenant keys only: the hook answers 401/403 and sets request.tenant.
   void app.register(async (scope) => {
     scope.addHook('onRequest', requireScope('tenant'));
