@@ -91,7 +91,8 @@ class ByCurrency<T> {
   readonly #values = new Map<string, T>();
   private readonly make: () => T;
   constructor(make: () => T) {
-    this.make = make;}
+    this.make = make;
+  }
   at(currency: string): T {
     let value = this.#values.get(currency);
     if (!value) this.#values.set(currency, (value = this.make()));
