@@ -59,6 +59,11 @@ const envSchema = z.object({
   DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: milliseconds(DEFAULT_DATABASE_TIMEOUTS.idleInTransactionMs),
   DB_CONNECT_TIMEOUT_MS: milliseconds(DEFAULT_DATABASE_TIMEOUTS.connectMs),
   SHUTDOWN_TIMEOUT_MS: milliseconds(10_000),
+  ALERT_PAYMENT_FAILURE_RATE: z.preprocess(emptyAsUndefined, z.coerce.number().gt(0).lt(1).default(0.05)),
+  ALERT_PAYMENT_FAILURE_WINDOW_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1000).max(86_400_000).default(3_600_000)),
+  ALERT_PAYMENT_FAILURE_MIN_ATTEMPTS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(1_000_000).default(20)),
+  ALERT_WEBHOOK_FAILURES: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(1_000_000).default(5)),
+  ALERT_WEBHOOK_FAILURE_WINDOW_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1000).max(86_400_000).default(300_000)),
 });
 
 export interface Config {
@@ -91,6 +96,20 @@ export interface Config {
   readonly databaseTimeouts: DatabaseTimeouts;
   /** How long `serve` may take to stop on SIGTERM/SIGINT before it gives up and exits 1. */
   readonly shutdownTimeoutMs: number;
+  /** When the error log line and ledger_alert_firing say payments or webhooks are failing. */
+  readonly alerts: AlertThresholds;
+}
+
+export interface AlertThresholds {
+  /** Failed share of payment attempts (0..1) above which payments alert... */
+  readonly paymentFailureRate: number;
+  /** ...over this sliding window... */
+  readonly paymentFailureWindowMs: number;
+  /** ...once it holds at least this many attempts (one failure in three is no trend). */
+  readonly paymentFailureMinAttempts: number;
+  /** Webhook deliveries refused or not stored, within the window, that make webhooks alert. */
+  readonly webhookFailures: number;
+  readonly webhookFailureWindowMs: number;
 }
 
 export class ConfigError extends OperatorError {
@@ -142,6 +161,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       connectMs: e.DB_CONNECT_TIMEOUT_MS,
     },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    alerts: {
+      paymentFailureRate: e.ALERT_PAYMENT_FAILURE_RATE,
+      paymentFailureWindowMs: e.ALERT_PAYMENT_FAILURE_WINDOW_MS,
+      paymentFailureMinAttempts: e.ALERT_PAYMENT_FAILURE_MIN_ATTEMPTS,
+      webhookFailures: e.ALERT_WEBHOOK_FAILURES,
+      webhookFailureWindowMs: e.ALERT_WEBHOOK_FAILURE_WINDOW_MS,
+    },
   };
 }
 

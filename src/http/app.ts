@@ -1,5 +1,6 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
+import { createAlerts } from '../alerts/alerts.ts';
 import type { Ledger } from '../ledger.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
@@ -53,6 +54,7 @@ export function buildHttpApp(ledger: Ledger, options: HttpAppOptions): FastifyIn
     webhookSecrets: options.webhookSecrets,
     logger: options.logger,
     metrics: options.metrics,
+    alerts: createAlerts(ledger.config.alerts, { logger: options.logger, registry: options.metrics.registry }),
   });
   registerAdminApi(app, { tenants: ledger.tenants, apiKeys: ledger.apiKeys });
   // Tenant keys only: the hook answers 401/403 and sets request.tenant.
