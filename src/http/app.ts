@@ -10,6 +10,7 @@ import { registerAuth, requireScope } from './auth.ts';
 import { registerBillingApi } from './billing-api.ts';
 import { billingActionsDeps, registerBillingActions } from './billing-actions.ts';
 import { answerClientError, installErrorHandlers } from './errors.ts';
+import { registerFinanceDashboard } from './finance-dashboard.ts';
 import { trackIngestHealth } from '../webhooks/ingest-health.ts';
 import { registerHealthRoutes } from './health.ts';
 import { registerOpenApi } from './openapi.ts';
@@ -57,6 +58,7 @@ export function buildHttpApp(ledger: Ledger, options: HttpAppOptions): FastifyIn
     alerts: createAlerts(ledger.config.alerts, { logger: options.logger, registry: options.metrics.registry }),
   });
   registerAdminApi(app, { tenants: ledger.tenants, apiKeys: ledger.apiKeys });
+  void app.register(async (scope) => registerFinanceDashboard(scope));
   // Tenant keys only: the hook answers 401/403 and sets request.tenant.
   void app.register(async (scope) => {
     scope.addHook('onRequest', requireScope('tenant'));
