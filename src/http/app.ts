@@ -11,6 +11,7 @@ import { registerBillingApi } from './billing-api.ts';
 import { billingActionsDeps, registerBillingActions } from './billing-actions.ts';
 import { answerClientError, installErrorHandlers } from './errors.ts';
 import { registerFinanceDashboard } from './finance-dashboard.ts';
+import { registerFinanceMetricsApi } from './finance-metrics-api.ts';
 import { trackIngestHealth } from '../webhooks/ingest-health.ts';
 import { registerHealthRoutes } from './health.ts';
 import { registerOpenApi } from './openapi.ts';
@@ -59,6 +60,7 @@ export function buildHttpApp(ledger: Ledger, options: HttpAppOptions): FastifyIn
   });
   registerAdminApi(app, { tenants: ledger.tenants, apiKeys: ledger.apiKeys });
   void app.register(async (scope) => registerFinanceDashboard(scope));
+  registerFinanceMetricsApi(app, ledger);
   // Tenant keys only: the hook answers 401/403 and sets request.tenant.
   void app.register(async (scope) => {
     scope.addHook('onRequest', requireScope('tenant'));
