@@ -8,6 +8,9 @@ import {
   resumeRequestedSchema,
 } from './billing-intent-events.ts';
 import { chargeRefundedSchema } from './charge-events.ts';
+import { creditNoteEventDataSchema } from './credit-note-events.ts';
+import { disputeEventDataSchema } from './dispute-events.ts';
+import { paymentIntentEventDataSchema } from './payment-intent-events.ts';
 import { checkoutSessionCompletedSchema } from './checkout-events.ts';
 import { customerEventDataSchema } from './customer-events.ts';
 import { invoiceEventDataSchema, invoicePaymentPaidSchema } from './invoice-events.ts';
@@ -43,6 +46,20 @@ export const domainEventSchemas = {
   CustomerDeleted: customerEventDataSchema,
   PaymentMethodAttached: paymentMethodAttachedSchema,
   ChargeRefunded: chargeRefundedSchema,
+  // Finance: the invoice lifecycle, collection attempts, pauses, disputes and credit notes.
+  InvoiceFinalized: invoiceEventDataSchema,
+  InvoiceVoided: invoiceEventDataSchema,
+  InvoiceMarkedUncollectible: invoiceEventDataSchema,
+  InvoicePaymentSucceeded: invoiceEventDataSchema,
+  PaymentIntentSucceeded: paymentIntentEventDataSchema,
+  PaymentIntentPaymentFailed: paymentIntentEventDataSchema,
+  SubscriptionPaused: subscriptionEventDataSchema,
+  SubscriptionResumed: subscriptionEventDataSchema,
+  ChargeDisputeCreated: disputeEventDataSchema,
+  ChargeDisputeUpdated: disputeEventDataSchema,
+  ChargeDisputeClosed: disputeEventDataSchema,
+  CreditNoteCreated: creditNoteEventDataSchema,
+  CreditNoteVoided: creditNoteEventDataSchema,
   StripeEventRecorded: stripeEventRecordedSchema,
   // Intents of the billing API (no Stripe event behind them): see billing-intent-events.ts.
   BillingCustomerCreated: billingCustomerCreatedSchema,
@@ -126,6 +143,19 @@ export const stripeTypeToDomainType = {
   'customer.deleted': 'CustomerDeleted',
   'payment_method.attached': 'PaymentMethodAttached',
   'charge.refunded': 'ChargeRefunded',
+  'invoice.finalized': 'InvoiceFinalized',
+  'invoice.voided': 'InvoiceVoided',
+  'invoice.marked_uncollectible': 'InvoiceMarkedUncollectible',
+  'invoice.payment_succeeded': 'InvoicePaymentSucceeded',
+  'payment_intent.succeeded': 'PaymentIntentSucceeded',
+  'payment_intent.payment_failed': 'PaymentIntentPaymentFailed',
+  'customer.subscription.paused': 'SubscriptionPaused',
+  'customer.subscription.resumed': 'SubscriptionResumed',
+  'charge.dispute.created': 'ChargeDisputeCreated',
+  'charge.dispute.updated': 'ChargeDisputeUpdated',
+  'charge.dispute.closed': 'ChargeDisputeClosed',
+  'credit_note.created': 'CreditNoteCreated',
+  'credit_note.voided': 'CreditNoteVoided',
 } as const satisfies Record<string, Exclude<DomainEventType, 'StripeEventRecorded'>>;
 
 export type StripeEventType = keyof typeof stripeTypeToDomainType;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { currencyCode, stripeAmount } from '../money.ts';
+import { currencyCode, minorUnits, stripeAmount } from '../money.ts';
 import { commonEventDataSchema } from './common.ts';
 
 export const chargeSnapshotSchema = z.object({
@@ -11,6 +11,8 @@ export const chargeSnapshotSchema = z.object({
   currency: currencyCode,
   refunded: z.boolean(),
   receiptUrl: z.string().nullable(),
+  /** Stripe's fee on the charge, known only when its balance_transaction was expanded; events stored before it existed read null. */
+  stripeFee: minorUnits.nullable().default(null),
 });
 
 export const chargeRefundedSchema = commonEventDataSchema.extend({

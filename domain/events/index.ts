@@ -7,3 +7,6 @@ export * from './customer-events.ts';
 export * from './payment-method-events.ts';
 export * from './charge-events.ts';
 export * from './stripe-event-recorded.ts';
+export * from './payment-intent-events.ts';
+export * from './dispute-events.ts';
+export * from './credit-note-events.ts';

@@ -11,9 +11,12 @@ import { customerIdOf } from './customer-id.ts';
 import type { StripeEventEnvelope } from './envelope.ts';
 import { stripeChargeSchema } from './objects/charge.ts';
 import { stripeCheckoutSessionSchema } from './objects/checkout-session.ts';
+import { stripeCreditNoteSchema } from './objects/credit-note.ts';
 import { stripeCustomerSchema } from './objects/customer.ts';
+import { stripeDisputeSchema } from './objects/dispute.ts';
 import { stripeInvoicePaymentSchema } from './objects/invoice-payment.ts';
 import { stripeInvoiceSchema } from './objects/invoice.ts';
+import { stripePaymentIntentSchema } from './objects/payment-intent.ts';
 import { stripePaymentMethodSchema } from './objects/payment-method.ts';
 import { stripeSubscriptionSchema } from './objects/subscription.ts';
 import { scrubCardData } from './scrub-card-data.ts';
@@ -22,6 +25,9 @@ type SpecificFields<T extends ModelledDomainType> = Omit<DomainEventData<T>, key
 
 const subscriptionFields = stripeSubscriptionSchema.transform((subscription) => ({ subscription }));
 const invoiceFields = stripeInvoiceSchema.transform((invoice) => ({ invoice }));
+const paymentIntentFields = stripePaymentIntentSchema.transform((paymentIntent) => ({ paymentIntent }));
+const disputeFields = stripeDisputeSchema.transform((dispute) => ({ dispute }));
+const creditNoteFields = stripeCreditNoteSchema.transform((creditNote) => ({ creditNote }));
 
 /** For each modelled type: how its Stripe object becomes the event's own fields. */
 const specificFieldReaders: { [T in ModelledDomainType]: z.ZodType<SpecificFields<T>> } = {
@@ -39,6 +45,19 @@ const specificFieldReaders: { [T in ModelledDomainType]: z.ZodType<SpecificField
   CustomerDeleted: stripeCustomerSchema.transform((customer) => ({ customer: { ...customer, deleted: true } })),
   PaymentMethodAttached: stripePaymentMethodSchema.transform((paymentMethod) => ({ paymentMethod })),
   ChargeRefunded: stripeChargeSchema.transform((charge) => ({ charge })),
+  InvoiceFinalized: invoiceFields,
+  InvoiceVoided: invoiceFields,
+  InvoiceMarkedUncollectible: invoiceFields,
+  InvoicePaymentSucceeded: invoiceFields,
+  PaymentIntentSucceeded: paymentIntentFields,
+  PaymentIntentPaymentFailed: paymentIntentFields,
+  SubscriptionPaused: subscriptionFields,
+  SubscriptionResumed: subscriptionFields,
+  ChargeDisputeCreated: disputeFields,
+  ChargeDisputeUpdated: disputeFields,
+  ChargeDisputeClosed: disputeFields,
+  CreditNoteCreated: creditNoteFields,
+  CreditNoteVoided: creditNoteFields,
 };
 
 /**

@@ -3,7 +3,7 @@ import type { SubscriptionStatus } from '../events/subscription-events.ts';
 /** Statuses a subscription never leaves: Stripe creates a new subscription instead. */
 export const TERMINAL_STATUSES: readonly SubscriptionStatus[] = ['canceled', 'incomplete_expired'];
 
-export type SubscriptionEventType = 'SubscriptionCreated' | 'SubscriptionUpdated' | 'SubscriptionDeleted' | 'SubscriptionTrialWillEnd';
+export type SubscriptionEventType = 'SubscriptionCreated' | 'SubscriptionUpdated' | 'SubscriptionDeleted' | 'SubscriptionTrialWillEnd' | 'SubscriptionPaused' | 'SubscriptionResumed';
 
 export function isTerminalStatus(status: string): boolean {
   return (TERMINAL_STATUSES as readonly string[]).includes(status);

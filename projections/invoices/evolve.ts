@@ -6,7 +6,26 @@ import type { InvoiceRow } from './row.ts';
 
 const INVOICE_ROW_NAMESPACE = 'c9d6a1f2-4b7e-5a3c-8e21-7d0f3b6a9e54';
 
-export const INVOICE_EVENT_TYPES = ['InvoicePaid', 'InvoicePaymentFailed', 'InvoicePaymentActionRequired'] as const;
+export const INVOICE_EVENT_TYPES = [
+  'InvoicePaid',
+  'InvoicePaymentSucceeded',
+  'InvoicePaymentFailed',
+  'InvoicePaymentActionRequired',
+  'InvoiceFinalized',
+  'InvoiceVoided',
+  'InvoiceMarkedUncollectible',
+] as const;
+
+/** The status an event reports when its snapshot names none. */
+const STATUS_OF_EVENT: Record<InvoiceEvent['type'], string> = {
+  InvoicePaid: 'paid',
+  InvoicePaymentSucceeded: 'paid',
+  InvoicePaymentFailed: 'open',
+  InvoicePaymentActionRequired: 'open',
+  InvoiceFinalized: 'open',
+  InvoiceVoided: 'void',
+  InvoiceMarkedUncollectible: 'uncollectible',
+};
 
 export type InvoiceEvent = Extract<DomainEvent, { type: (typeof INVOICE_EVENT_TYPES)[number] }>;
 
@@ -37,8 +56,8 @@ export function invoiceStatusRank(status: string): number {
 export function evolveInvoice(current: InvoiceRow | null, event: InvoiceEvent): InvoiceRow | null {
   const { invoice, stripe, tenantId, customerId } = event.data;
   if (tenantId === null) return null;
-  // An event names the status it reports; an invoice.paid snapshot without one is paid.
-  const status = invoice.status ?? (event.type === 'InvoicePaid' ? 'paid' : 'open');
+  // An event names the status it reports; a snapshot without one has the status its event means.
+  const status = invoice.status ?? STATUS_OF_EVENT[event.type];
   if (current) {
     const rankChange = invoiceStatusRank(status) - invoiceStatusRank(current.status);
     if (rankChange < 0) return null;

@@ -8,7 +8,8 @@ import type { InvoiceRow } from './row.ts';
 /** One row per invoice a tenant was billed, in its latest known state; deliveries may come in any order. */
 export const invoicesProjection: Projection = {
   name: 'invoices',
-  version: 1,
+  // 2: invoice.finalized, .voided, .marked_uncollectible and .payment_succeeded.
+  version: 2,
   streamPrefixes: [TENANT_STREAM_PREFIX],
   tables: ['invoices'],
   eventTypes: new Set(INVOICE_EVENT_TYPES),

@@ -12,7 +12,7 @@ export function paymentRowId(stripeInvoiceId: string): string {
   return uuidV5(stripeInvoiceId, PAYMENT_ROW_NAMESPACE);
 }
 
-export const PAYMENT_EVENT_TYPES = ['InvoicePaid', 'InvoicePaymentPaid', 'ChargeRefunded'] as const;
+export const PAYMENT_EVENT_TYPES = ['InvoicePaid', 'InvoicePaymentSucceeded', 'InvoicePaymentPaid', 'ChargeRefunded'] as const;
 
 /** The three tables as a batch sees them: payments and links by invoice id, refunds by charge id. */
 export interface PaymentsRows {
@@ -48,7 +48,7 @@ export function addStripeIds(ids: StripeIds, row: StripeIdColumns): void {
 export function stripeIdsOf(events: readonly DomainEvent[]): StripeIds {
   const ids: StripeIds = { stripe_invoice_id: new Set(), stripe_payment_intent_id: new Set(), stripe_charge_id: new Set() };
   for (const event of events) {
-    if (event.type === 'InvoicePaid') {
+    if (event.type === 'InvoicePaid' || event.type === 'InvoicePaymentSucceeded') {
       const { invoice } = event.data;
       addStripeIds(ids, { stripe_invoice_id: invoice.id, stripe_payment_intent_id: invoice.paymentIntentId, stripe_charge_id: invoice.chargeId });
     } else if (event.type === 'InvoicePaymentPaid') {
@@ -70,7 +70,8 @@ export function foldPayments(rows: PaymentsRows, events: readonly DomainEvent[])
   for (const event of events) {
     const { tenantId } = event.data;
     if (tenantId === null) continue;
-    if (event.type === 'InvoicePaid') {
+    // invoice.payment_succeeded is sent beside invoice.paid for the same payment: same row.
+    if (event.type === 'InvoicePaid' || event.type === 'InvoicePaymentSucceeded') {
       // A $0 invoice (a trial, a fully credited period) moves no money: it is not a payment.
       if (event.data.invoice.amountPaid === 0) continue;
       const invoiceId = event.data.invoice.id;
@@ -95,7 +96,7 @@ export function foldPayments(rows: PaymentsRows, events: readonly DomainEvent[])
   }
 }
 
-function paidInvoiceRow(data: DomainEventData<'InvoicePaid'>, tenantId: string, link: InvoicePaymentLinkRow | undefined): PaymentRow {
+function paidInvoiceRow(data: DomainEventData<'InvoicePaid' | 'InvoicePaymentSucceeded'>, tenantId: string, link: InvoicePaymentLinkRow | undefined): PaymentRow {
   const { invoice, stripe, customerId } = data;
   return {
     id: paymentRowId(invoice.id),

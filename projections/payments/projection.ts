@@ -9,7 +9,8 @@ import { createPaymentsTables } from './tables.ts';
 export const paymentsProjection: Projection = {
   name: 'payments',
   // 2: a payment not refunded is `succeeded` (version 1 stored `paid`).
-  version: 2,
+  // 3: invoice.payment_succeeded counts as the invoice's payment too (one row either way).
+  version: 3,
   streamPrefixes: [TENANT_STREAM_PREFIX],
   tables: ['payments', 'payment_refunds', 'invoice_payment_links'],
   eventTypes: new Set(PAYMENT_EVENT_TYPES),

@@ -8,7 +8,7 @@ import type { SubscriptionRow } from './row.ts';
 
 const SUBSCRIPTION_ROW_NAMESPACE = '3b0c6f0e-6a3e-5d0e-9d5c-2f1b7f6a9c41';
 
-export const SUBSCRIPTION_EVENT_TYPES = ['SubscriptionCreated', 'SubscriptionUpdated', 'SubscriptionDeleted', 'SubscriptionTrialWillEnd'] as const;
+export const SUBSCRIPTION_EVENT_TYPES = ['SubscriptionCreated', 'SubscriptionUpdated', 'SubscriptionDeleted', 'SubscriptionTrialWillEnd', 'SubscriptionPaused', 'SubscriptionResumed'] as const;
 
 export type SubscriptionEvent = Extract<DomainEvent, { type: (typeof SUBSCRIPTION_EVENT_TYPES)[number] }>;
 

@@ -9,7 +9,8 @@ import type { SubscriptionRow } from './row.ts';
 export const subscriptionsProjection: Projection = {
   name: 'subscriptions',
   // 2: cancel_reason and pending downgrades from the billing API's intents.
-  version: 2,
+  // 3: customer.subscription.paused and .resumed (their snapshots say `paused`, then the status resumed to).
+  version: 3,
   streamPrefixes: [TENANT_STREAM_PREFIX],
   tables: ['subscriptions'],
   eventTypes: new Set([...SUBSCRIPTION_EVENT_TYPES, ...SUBSCRIPTION_INTENT_TYPES]),

@@ -105,7 +105,7 @@ export function chargeRefunded(charge: Partial<ChargeSnapshot> & Pick<ChargeSnap
     type: 'ChargeRefunded',
     data: {
       ...common({ ...o, stripeType: 'charge.refunded' }),
-      charge: { paymentIntentId: null, invoiceId: null, amount: 14_900, currency: 'USD', refunded: false, receiptUrl: null, ...charge },
+      charge: { paymentIntentId: null, invoiceId: null, amount: 14_900, currency: 'USD', refunded: false, receiptUrl: null, stripeFee: null, ...charge },
     },
   };
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ChargeSnapshot } from '../../events/charge-events.ts';
 import { stripeAmount, stripeCurrency } from '../../money.ts';
+import { expandedFee } from './balance-transaction.ts';
 import { expandableId, orNull } from './fields.ts';
 
 export const stripeChargeSchema = z
@@ -14,6 +15,7 @@ export const stripeChargeSchema = z
     currency: stripeCurrency,
     refunded: z.boolean(),
     receipt_url: orNull(z.string()),
+    balance_transaction: expandedFee,
   })
   .transform((charge): ChargeSnapshot => ({
     id: charge.id,
@@ -24,4 +26,5 @@ export const stripeChargeSchema = z
     currency: charge.currency,
     refunded: charge.refunded,
     receiptUrl: charge.receipt_url,
+    stripeFee: charge.balance_transaction,
   }));

@@ -18,15 +18,26 @@ describe('domain event catalogue', () => {
     expect(Object.keys(domainEventSchemas).sort()).to.deep.equal([
       'BillingCustomerCreated',
       'CancellationRequested',
+      'ChargeDisputeClosed',
+      'ChargeDisputeCreated',
+      'ChargeDisputeUpdated',
       'ChargeRefunded',
       'CheckoutRequested',
       'CheckoutSessionCompleted',
+      'CreditNoteCreated',
+      'CreditNoteVoided',
       'CustomerDeleted',
       'CustomerUpdated',
+      'InvoiceFinalized',
+      'InvoiceMarkedUncollectible',
       'InvoicePaid',
       'InvoicePaymentActionRequired',
       'InvoicePaymentFailed',
       'InvoicePaymentPaid',
+      'InvoicePaymentSucceeded',
+      'InvoiceVoided',
+      'PaymentIntentPaymentFailed',
+      'PaymentIntentSucceeded',
       'PaymentMethodAttached',
       'PlanChangeRequested',
       'PortalSessionRequested',
@@ -34,6 +45,8 @@ describe('domain event catalogue', () => {
       'StripeEventRecorded',
       'SubscriptionCreated',
       'SubscriptionDeleted',
+      'SubscriptionPaused',
+      'SubscriptionResumed',
       'SubscriptionTrialWillEnd',
       'SubscriptionUpdated',
     ]);
@@ -41,8 +54,8 @@ describe('domain event catalogue', () => {
 
   it('maps every modelled Stripe type to a catalogued event type, and nothing to StripeEventRecorded', () => {
     const targets = Object.values(stripeTypeToDomainType);
-    expect(targets).to.have.length(13);
-    expect(new Set(targets).size).to.equal(13);
+    expect(targets).to.have.length(26);
+    expect(new Set(targets).size).to.equal(26);
     for (const type of targets) expect(domainEventSchemas).to.have.property(type);
     expect(targets).not.to.include('StripeEventRecorded');
   });

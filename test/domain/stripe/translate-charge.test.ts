@@ -32,6 +32,8 @@ for (const shape of FIXTURE_SHAPES) {
         currency: 'EUR',
         refunded: false,
         receiptUrl: 'https://pay.stripe.com/receipts/ch_123',
+        // The fixture's balance_transaction is an id, not expanded: the fee is not in the event.
+        stripeFee: null,
       });
       expect(data.customerId).to.equal('cus_123');
     });
