@@ -20,6 +20,7 @@ import { allProjections } from '../projections/all.ts';
 import { createInvoiceQueries, type InvoiceQueries } from '../projections/invoices/queries.ts';
 import { createPaymentMethodQueries, type PaymentMethodQueries } from '../projections/payment-methods/queries.ts';
 import { createPaymentQueries, type PaymentQueries } from '../projections/payments/queries.ts';
+import { createFinancePaymentQueries, type FinancePaymentQueries } from '../projections/payments/finance-queries.ts';
 import { createSubscriptionQueries, type SubscriptionQueries } from '../projections/subscriptions/queries.ts';
 import type { ProjectionContext } from '../projections/projection.ts';
 import type { Config } from './config.ts';
@@ -41,6 +42,8 @@ export interface Ledger {
   readonly subscriptions: SubscriptionQueries;
   readonly invoices: InvoiceQueries;
   readonly paymentMethods: PaymentMethodQueries;
+  /** Every tenant's payments, for finance keys and `ledger finance export`. */
+  readonly financePayments: FinancePaymentQueries;
   readonly plans: PlanCatalogue;
   /** Outgoing calls to Stripe; null without STRIPE_SECRET_KEY (the billing actions then answer 503). */
   readonly stripe: StripeGateway | null;
@@ -111,6 +114,7 @@ export async function openLedger(config: Config, options: OpenLedgerOptions): Pr
       subscriptions: createSubscriptionQueries(database.db),
       invoices: createInvoiceQueries(database.db),
       paymentMethods: createPaymentMethodQueries(database.db),
+      financePayments: createFinancePaymentQueries(database.db),
       plans,
       stripe,
       projectionContext: { planIdForPrice: (priceId) => (priceId ? (planByPrice.get(priceId) ?? null) : null) },

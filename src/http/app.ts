@@ -8,6 +8,7 @@ import type { MonitorSnapshot } from '../workers/projection-monitor.ts';
 import { registerAdminApi } from './admin-api.ts';
 import { registerAuth, requireScope } from './auth.ts';
 import { registerBillingApi } from './billing-api.ts';
+import { registerFinancePaymentsApi } from './finance-payments-api.ts';
 import { billingActionsDeps, registerBillingActions } from './billing-actions.ts';
 import { answerClientError, installErrorHandlers } from './errors.ts';
 import { registerFinanceDashboard } from './finance-dashboard.ts';
@@ -66,6 +67,11 @@ export function buildHttpApp(ledger: Ledger, options: HttpAppOptions): FastifyIn
     scope.addHook('onRequest', requireScope('tenant'));
     registerBillingApi(scope, ledger);
     await registerBillingActions(scope, billingActionsDeps(ledger));
+  });
+  // Finance keys only: every tenant's figures.
+  void app.register(async (scope) => {
+    scope.addHook('onRequest', requireScope('finance'));
+    registerFinancePaymentsApi(scope, ledger);
   });
   return app;
 }

@@ -17,7 +17,7 @@ export type BillingApiDeps = Pick<Ledger, 'payments' | 'subscriptions' | 'invoic
  * (`?limit=1&limit=2`), which no parameter of this API takes. `documented` is what the
  * OpenAPI document says the parameter is (the refusal of an array has no JSON Schema).
  */
-function once<T extends z.ZodType>(schema: T, documented: Record<string, unknown>) {
+export function once<T extends z.ZodType>(schema: T, documented: Record<string, unknown>) {
   return z
     .custom<unknown>((value) => !Array.isArray(value), 'given more than once')
     .pipe(schema)
