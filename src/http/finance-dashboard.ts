@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { currencyExponent } from '../../domain/money.ts';
 
 const ASSETS = join(import.meta.dirname, 'finance-dashboard');
 
@@ -31,7 +32,7 @@ const FILES = [
 export function registerFinanceDashboard(app: FastifyInstance): void {
   for (const { url, file, type, summary } of FILES) {
     // Read once: the files ship with the package and are small.
-    const body = readFileSync(join(ASSETS, file));
+    const body = file === 'index.html' ? renderShell(readFileSync(join(ASSETS, file), 'utf8')) : readFileSync(join(ASSETS, file));
     app.get(url, {
       schema: {
         tags: ['finance'],
@@ -41,4 +42,14 @@ export function registerFinanceDashboard(app: FastifyInstance): void {
       },
     }, async (_request, reply) => reply.headers(SECURITY_HEADERS).type(type).send(body));
   }
+}
+
+/** The page formats minor units by the ledger's own exponents, not the browser's idea of them. */
+function renderShell(html: string): string {
+  const exponents: Record<string, number> = {};
+  for (const code of Intl.supportedValuesOf('currency')) {
+    const exponent = currencyExponent(code);
+    if (exponent !== 2) exponents[code] = exponent;
+  }
+  return html.replace('<!--currency-exponents-->', JSON.stringify(exponents).replaceAll('<', '\\u003c'));
 }

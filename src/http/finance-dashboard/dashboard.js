@@ -1,13 +1,13 @@
-/* global document, fetch, sessionStorage, setTimeout, URL, URLSearchParams -- runs in the browser */
+/* global document, fetch, location, sessionStorage, setTimeout, URL, URLSearchParams -- runs in the browser */
 // The finance dashboard: plain ES module, no build step. It reads the finance API with the key
 // kept in sessionStorage (this tab only) and renders figures, tables and an inline SVG chart.
-// Amounts arrive as decimal strings in major units (the API edge) and are only formatted here.
+// Amounts arrive as integers in minor units beside their currency; only their display is made here.
 
 const KEY_ITEM = 'ledger.financeKey';
 const SVG = 'http://www.w3.org/2000/svg';
 const PAGE_LIMIT = 100;
-/** Rows of the month's movements shown; the CSV export has them all. */
-const MOVEMENTS_SHOWN = 500;
+/** Rows of the month's payments shown; the CSV export has them all. */
+const PAYMENTS_SHOWN = 500;
 const RECENT = 20;
 
 const $ = (id) => document.getElementById(id);
@@ -55,18 +55,25 @@ function addMonths(month, n) {
 const monthStart = (month) => `${month}-01T00:00:00.000Z`;
 const monthLabel = (month) => new Date(monthStart(month)).toLocaleDateString('en-US', { month: 'short', year: 'numeric', timeZone: 'UTC' });
 
-function money(decimal, currency) {
-  if (decimal === null || decimal === undefined) return '–';
+/** The ledger's currency exponents (those other than 2), put in the page by the server. */
+const EXPONENTS = JSON.parse(document.getElementById('currency-exponents').textContent);
+const exponent = (code) => EXPONENTS[code] ?? 2;
+
+/** An amount in minor units, shown in major units: exact digits, handed to Intl as a decimal string. */
+function money(minor, currency) {
+  if (minor === null || minor === undefined) return '–';
   const code = String(currency).toUpperCase();
-  const format = new Intl.NumberFormat('en-US', { style: 'currency', currency: code });
-  const digits = format.resolvedOptions().maximumFractionDigits;
-  // Display only: the API's decimal string is exact, Number is exact enough for showing it.
-  return new Intl.NumberFormat('en-US', { style: 'currency', currency: code, minimumFractionDigits: digits, maximumFractionDigits: digits }).format(Number(decimal));
+  const digits = exponent(code);
+  const negative = minor < 0;
+  const text = String(Math.abs(minor)).padStart(digits + 1, '0');
+  const decimal = `${negative ? '-' : ''}${text.slice(0, text.length - digits)}${digits ? `.${text.slice(text.length - digits)}` : ''}`;
+  return new Intl.NumberFormat('en-US', { style: 'currency', currency: code, minimumFractionDigits: digits, maximumFractionDigits: digits }).format(decimal);
 }
 
 const percent = (rate) => (rate === null || rate === undefined ? '–' : `${(rate * 100).toFixed(1)}%`);
 const day = (iso) => (iso ? iso.slice(0, 10) : '–');
-const moneyList = (items) => (items.length ? items.map((i) => money(i.amount, i.currency)).join(' · ') : 'none');
+const moneyList = (items, amount = (i) => i.amount_minor) => (items.length ? items.map((i) => money(amount(i), i.currency)).join(' · ') : 'none');
+const signed = (minor, currency) => `${minor > 0 ? '+' : ''}${money(minor, currency)}`;
 
 // ---- rendering
 
@@ -152,60 +159,77 @@ function renderMrrChart(months, series) {
   });
 }
 
-// ---- the API's shapes, read in one place
+// ---- the API's shapes (GET /api/v1/finance/metrics and /payments)
 
-/** The metrics of each month, and each currency's MRR series. */
-function readMetrics(json) {
-  const months = json.months.map((m) => m.month);
-  const currencies = [...new Set(json.months.flatMap((m) => m.mrr.map((c) => c.currency)))].sort();
-  const series = currencies.map((currency) => ({
-    currency,
-    values: json.months.map((m) => m.mrr.find((c) => c.currency === currency)?.end ?? '0'),
-  }));
-  return { months, series, last: json.months.at(-1) };
+function mrrSeries(months) {
+  const currencies = [...new Set(months.flatMap((m) => m.mrr.map((c) => c.currency)))].sort();
+  return currencies.map((currency) => ({ currency, values: months.map((m) => m.mrr.find((c) => c.currency === currency)?.end_minor ?? 0) }));
 }
 
-function renderFigures(month) {
-  $('fig-mrr').textContent = month.mrr.length ? month.mrr.map((c) => money(c.end, c.currency)).join(' · ') : 'none';
-  $('fig-success-rate').textContent = percent(month.payments.success_rate);
-  const awaiting = month.payments.failed
-    .map((f) => ({ currency: f.currency, invoices: f.invoices - f.recovered_invoices, amount: f.awaiting_amount }))
-    .filter((f) => f.invoices > 0);
-  $('fig-awaiting').textContent = awaiting.length ? awaiting.map((f) => `${f.invoices} (${money(f.amount, f.currency)})`).join(' · ') : 'none';
+/** Failed invoices not paid since, per currency, over the months shown. */
+function awaitingRecovery(months) {
+  const byCurrency = new Map();
+  for (const m of months) {
+    for (const f of m.payments.failed) {
+      const sum = byCurrency.get(f.currency) ?? { currency: f.currency, invoices: 0, amount_minor: 0 };
+      sum.invoices += f.invoices - f.recovered_invoices;
+      sum.amount_minor += f.amount_minor - f.recovered_amount_minor;
+      byCurrency.set(f.currency, sum);
+    }
+  }
+  return [...byCurrency.values()].filter((s) => s.invoices > 0).sort((a, b) => (a.currency < b.currency ? -1 : 1));
+}
+
+function renderFigures(months) {
+  const month = months.at(-1);
+  $('fig-mrr').textContent = month.mrr.length ? month.mrr.map((c) => money(c.end_minor, c.currency)).join(' · ') : 'none';
+  $('fig-mrr-change').textContent = month.mrr.length ? month.mrr.map((c) => signed(c.net_change_minor, c.currency)).join(' · ') : 'none';
+  const { succeeded, failed_attempts: failed, success_rate: rate } = month.payments;
+  $('fig-success-rate').textContent = rate === null ? 'no payments' : `${percent(rate)} (${succeeded} paid, ${failed} failed)`;
+  const awaiting = awaitingRecovery(months);
+  $('fig-awaiting').textContent = awaiting.length ? awaiting.map((a) => `${a.invoices} · ${money(a.amount_minor, a.currency)}`).join('; ') : 'none';
   $('fig-refunds').textContent = moneyList(month.refunds);
-  $('fig-disputes').textContent = moneyList(month.disputes.opened);
+  $('fig-disputes').textContent = month.disputes.opened.length ? moneyList(month.disputes.opened) : 'none';
 }
 
-const movementColumns = [(r) => day(r.occurred_at), (r) => r.tenant_id, (r) => r.kind, (r) => r.status, (r) => money(r.amount, r.currency), (r) => money(r.net_amount, r.currency)];
+const paymentColumns = [(p) => day(p.paid_at), (p) => p.tenant_id, (p) => p.invoice_number ?? p.invoice_id, (p) => p.status.replace('_', ' ')];
 
 // ---- flow
 
+/** Bumped by each load, so that an older answer arriving late never paints over a newer month. */
+let loads = 0;
+
 async function load() {
+  const generation = ++loads;
   const month = $('month').value;
   const status = $('status');
   status.textContent = 'Loading…';
   try {
-    const from = addMonths(month, -11);
-    const [metrics, movements, failed, refunds, disputes] = await Promise.all([
-      getJson(`/api/v1/finance/metrics?${new URLSearchParams({ from, to: month, interval: 'month' })}`),
-      list('/api/v1/finance/payments', { from: monthStart(month), to: monthStart(addMonths(month, 1)), sort: 'occurred_at' }, MOVEMENTS_SHOWN),
-      list('/api/v1/finance/payments', { kind: 'failed_payment', awaiting_recovery: 'true', sort: '-occurred_at' }, RECENT),
-      list('/api/v1/finance/payments', { kind: 'refund', sort: '-occurred_at' }, RECENT),
-      list('/api/v1/finance/payments', { kind: 'dispute_opened,dispute_won,dispute_lost', sort: '-occurred_at' }, RECENT),
+    const monthRange = { paid_from: monthStart(month), paid_to: monthStart(addMonths(month, 1)), livemode: 'true' };
+    const [metrics, payments, refunded] = await Promise.all([
+      getJson(`/api/v1/finance/metrics?${new URLSearchParams({ from: addMonths(month, -11), to: month, interval: 'month' })}`),
+      list('/api/v1/finance/payments', { ...monthRange, sort: 'paid_at' }, PAYMENTS_SHOWN),
+      list('/api/v1/finance/payments', { status: 'partially_refunded,refunded', livemode: 'true', sort: '-paid_at' }, RECENT),
     ]);
-    const { months, series, last } = readMetrics(metrics);
-    renderFigures(last);
-    renderMrrChart(months, series);
-    $('movements-month').textContent = monthLabel(month);
-    fillTable($('movements'), movements.rows, movementColumns, 'No money moved this month.');
-    const more = $('movements-more');
-    more.hidden = !movements.more;
-    more.textContent = `The first ${MOVEMENTS_SHOWN} movements are shown; the CSV export has them all.`;
-    fillTable($('failed'), failed.rows, [(r) => day(r.occurred_at), (r) => r.tenant_id, (r) => r.stripe_invoice_id ?? '–', (r) => money(r.amount, r.currency), (r) => r.failure_message ?? r.reason ?? '–'], 'No failed payment is awaiting recovery.');
-    const recent = [...refunds.rows, ...disputes.rows].sort((a, b) => (a.occurred_at < b.occurred_at ? 1 : -1)).slice(0, RECENT);
-    fillTable($('refunds-disputes'), recent, [(r) => day(r.occurred_at), (r) => r.tenant_id, (r) => r.kind, (r) => r.status, (r) => money(r.amount, r.currency), (r) => r.reason ?? '–'], 'No refunds or disputes.');
+    if (generation !== loads) return;
+    const months = metrics.months;
+    const current = months.at(-1);
+    for (const name of document.querySelectorAll('.month-name')) name.textContent = monthLabel(month);
+    renderFigures(months);
+    renderMrrChart(months.map((m) => m.month), mrrSeries(months));
+    fillTable($('movements'), current.mrr, [(c) => c.currency, (c) => money(c.start_minor, c.currency), (c) => money(c.new_minor, c.currency), (c) => money(c.expansion_minor, c.currency), (c) => money(c.reactivation_minor, c.currency), (c) => money(-c.contraction_minor, c.currency), (c) => money(-c.churned_minor, c.currency), (c) => money(c.end_minor, c.currency)], 'No recurring revenue this month.');
+    fillTable($('payments'), payments.rows, [...paymentColumns, (p) => money(p.amount_minor, p.currency), (p) => money(p.amount_refunded_minor, p.currency), (p) => money(p.net_amount_minor, p.currency)], 'No payments this month.');
+    const more = $('payments-more');
+    more.hidden = !payments.more;
+    more.textContent = `The first ${PAYMENTS_SHOWN} payments are shown; the CSV export has them all.`;
+    const failedRows = months.flatMap((m) => m.payments.failed.map((f) => ({ month: m.month, ...f }))).reverse();
+    fillTable($('failed'), failedRows, [(f) => monthLabel(f.month), (f) => f.currency, (f) => String(f.invoices), (f) => String(f.recovered_invoices), (f) => String(f.invoices - f.recovered_invoices), (f) => money(f.amount_minor - f.recovered_amount_minor, f.currency)], 'No failed payments in these months.');
+    const eventful = months.filter((m) => m.refunds.length || m.disputes.opened.length || m.disputes.won || m.disputes.lost.length).reverse();
+    fillTable($('refunds-disputes'), eventful, [(m) => monthLabel(m.month), (m) => moneyList(m.refunds), (m) => moneyList(m.disputes.opened), (m) => String(m.disputes.won), (m) => moneyList(m.disputes.lost)], 'No refunds or disputes in these months.');
+    fillTable($('refunded-payments'), refunded.rows, [...paymentColumns, (p) => money(p.amount_minor, p.currency), (p) => money(p.amount_refunded_minor, p.currency)], 'No refunded payments.');
     status.textContent = `Updated ${new Date().toLocaleTimeString('en-US')}.`;
   } catch (error) {
+    if (generation !== loads) return;
     if (error instanceof KeyRefused) return signOut(`The key was refused: ${error.message}`);
     status.textContent = `Could not load the figures: ${error.message}`;
   }
@@ -217,7 +241,7 @@ async function exportCsv() {
   const status = $('status');
   status.textContent = 'Preparing the export…';
   try {
-    const query = new URLSearchParams({ format: 'csv', from: monthStart(month), to: monthStart(addMonths(month, 1)) });
+    const query = new URLSearchParams({ format: 'csv', paid_from: monthStart(month), paid_to: monthStart(addMonths(month, 1)), livemode: 'true', sort: 'paid_at' });
     const blob = await (await call(`/api/v1/finance/payments?${query}`, 'text/csv')).blob();
     const url = URL.createObjectURL(blob);
     const link = Object.assign(document.createElement('a'), { href: url, download: `payments-${month}.csv` });
@@ -247,7 +271,9 @@ function signIn() {
   return load();
 }
 
-$('month').value = monthOf(new Date());
+// ?month=YYYY-MM opens that month (a link finance can share); else the current one.
+const asked = new URLSearchParams(location.search).get('month');
+$('month').value = /^\d{4}-(0[1-9]|1[0-2])$/.test(asked ?? '') ? asked : monthOf(new Date());
 $('month').addEventListener('change', () => $('month').value && load());
 $('export').addEventListener('click', exportCsv);
 $('forget').addEventListener('click', () => signOut());
