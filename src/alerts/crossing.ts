@@ -16,10 +16,6 @@ export class Crossing {
     deps.firingGauge.set({ alert: deps.name }, 0);
   }
 
-  get isFiring(): boolean {
-    return this.firing;
-  }
-
   /** Tells whether the condition holds now, with the figures that say why. */
   observe(holds: boolean, figures: Record<string, unknown>): void {
     if (holds === this.firing) return;

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { Registry } from 'prom-client';
 import { createAlerts, type Alerts } from '../../../src/alerts/alerts.ts';
-import type { AlertThresholds } from '../../../src/config.ts';
+import { ConfigError, loadConfig, type AlertThresholds } from '../../../src/config.ts';
 import { capturingLogger } from '../../support/log-capture.ts';
 
 const HOUR = 3_600_000;
@@ -104,5 +104,12 @@ describe('alerts (payment failure rate, webhook failures)', function () {
       clock += 150_001;
     }
     expect(alertLines('webhook_failures')).to.deep.equal([]);
+  });
+
+  it('takes its thresholds from ALERT_* settings, and refuses ones that cannot be', () => {
+    expect(loadConfig({ NODE_ENV: 'test' }).alerts).to.deep.equal({ ...thresholds, webhookFailures: 5 });
+    expect(loadConfig({ NODE_ENV: 'test', ALERT_PAYMENT_FAILURE_RATE: '0.1', ALERT_WEBHOOK_FAILURE_WINDOW_MS: '60000' }).alerts).to.include({ paymentFailureRate: 0.1, webhookFailureWindowMs: 60_000 });
+    expect(() => loadConfig({ NODE_ENV: 'test', ALERT_PAYMENT_FAILURE_RATE: '5', ALERT_WEBHOOK_FAILURES: '0' }))
+      .to.throw(ConfigError, /ALERT_PAYMENT_FAILURE_RATE[\s\S]*ALERT_WEBHOOK_FAILURES/);
   });
 });
