@@ -10,6 +10,8 @@ import { exitOnMistake, nonBlank } from './arguments.ts';
 import { startCommand } from './command-start.ts';
 import { printJsonLine } from './output.ts';
 import { keyLine, registerKeyCommands } from './key-commands.ts';
+import { registerFinanceCommands } from './finance-commands.ts';
+import { registerTenantStateCommand } from './tenant-state-command.ts';
 import { registerProjectionCommands } from './projection-commands.ts';
 import { registerStreamCommands } from './stream-commands.ts';
 import { registerUnroutedCommands } from './unrouted-commands.ts';
@@ -112,7 +114,9 @@ tenants
     }),
   );
 
+registerTenantStateCommand(tenants, withLedger);
 registerKeyCommands(program, withLedger);
+registerFinanceCommands(program, withLedger);
 registerProjectionCommands(program, withLedger);
 registerUnroutedCommands(program, withLedger);
 registerStreamCommands(program, withLedger);

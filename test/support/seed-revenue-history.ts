@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { Ledger } from '../../src/ledger.ts';
+import { loadConfig } from '../../src/config.ts';
+import { openLedger, type Ledger } from '../../src/ledger.ts';
+import { suiteCliStore } from './cli-store.ts';
 import { CUSTOMERS, LATE_EVENT_RECORDED_AT, revenueHistory, type Customer } from './revenue-history.ts';
 
 export interface SeededHistory {
@@ -26,4 +28,25 @@ export async function seedRevenueHistory(ledger: Pick<Ledger, 'tenants' | 'store
   await new Promise((resolve) => setTimeout(resolve, 50));
   await append(late);
   return { tenantIds, beforeLateEvent };
+}
+
+/**
+ * Mocha hooks giving the suite a store for `ledger` child processes (see suiteCliStore) with the
+ * revenue history in its log. Returns the environment and the seeded ids, once `before` has run.
+ */
+export function suiteCliStoreWithRevenueHistory(prefix: string): () => { env: NodeJS.ProcessEnv; seeded: SeededHistory } {
+  const store = suiteCliStore(prefix, { STRIPE_WEBHOOK_SIGNING_SECRET: 'whsec_revenue_history_cli', LOG_LEVEL: 'warn' });
+  let seeded: SeededHistory | undefined;
+  before(async () => {
+    const ledger = await openLedger(loadConfig(store()), { command: 'test setup' });
+    try {
+      seeded = await seedRevenueHistory(ledger);
+    } finally {
+      await ledger.close();
+    }
+  });
+  return () => {
+    if (!seeded) throw new Error('the history is seeded in a before hook: use it in a test or a later hook');
+    return { env: store(), seeded };
+  };
 }
