@@ -74,6 +74,11 @@ const envSchema = z.object({
   EMAIL_FROM: z.preprocess(emptyAsUndefined, z.string().default('Billing <billing@localhost>')),
   ALERT_WEBHOOK_URL: optionalString(z.url({ protocol: /^https?$/ })),
   PROVIDER_TIMEOUT_MS: milliseconds(15_000),
+  ALERT_PAYMENT_FAILURE_RATE: z.preprocess(emptyAsUndefined, z.coerce.number().gt(0).lt(1).default(0.05)),
+  ALERT_PAYMENT_FAILURE_WINDOW_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1000).max(86_400_000).default(3_600_000)),
+  ALERT_PAYMENT_FAILURE_MIN_ATTEMPTS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(1_000_000).default(20)),
+  ALERT_WEBHOOK_FAILURES: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(1_000_000).default(5)),
+  ALERT_WEBHOOK_FAILURE_WINDOW_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1000).max(86_400_000).default(300_000)),
 });
 
 export interface Config {
@@ -108,6 +113,8 @@ export interface Config {
   readonly shutdownTimeoutMs: number;
   /** The outside services provisioning drives; null ones are replaced by local stand-ins (not in production). */
   readonly provisioning: ProvisioningConfig;
+  /** When the error log line and ledger_alert_firing say payments or webhooks are failing. */
+  readonly alerts: AlertThresholds;
 }
 
 export interface ProvisioningConfig {
@@ -140,6 +147,18 @@ function provisioningProblems(env: NodeJS.ProcessEnv): string[] {
     }
   }
   return problems;
+}
+
+export interface AlertThresholds {
+  /** Failed share of payment attempts (0..1) above which payments alert... */
+  readonly paymentFailureRate: number;
+  /** ...over this sliding window... */
+  readonly paymentFailureWindowMs: number;
+  /** ...once it holds at least this many attempts (one failure in three is no trend). */
+  readonly paymentFailureMinAttempts: number;
+  /** Webhook deliveries refused or not stored, within the window, that make webhooks alert. */
+  readonly webhookFailures: number;
+  readonly webhookFailureWindowMs: number;
 }
 
 export class ConfigError extends OperatorError {
@@ -205,6 +224,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       emailFrom: e.EMAIL_FROM,
       alertWebhookUrl: e.ALERT_WEBHOOK_URL ?? null,
       timeoutMs: e.PROVIDER_TIMEOUT_MS,
+    },
+    alerts: {
+      paymentFailureRate: e.ALERT_PAYMENT_FAILURE_RATE,
+      paymentFailureWindowMs: e.ALERT_PAYMENT_FAILURE_WINDOW_MS,
+      paymentFailureMinAttempts: e.ALERT_PAYMENT_FAILURE_MIN_ATTEMPTS,
+      webhookFailures: e.ALERT_WEBHOOK_FAILURES,
+      webhookFailureWindowMs: e.ALERT_WEBHOOK_FAILURE_WINDOW_MS,
     },
   };
 }

@@ -1,5 +1,6 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
+import { createAlerts } from '../alerts/alerts.ts';
 import type { Ledger } from '../ledger.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
@@ -12,6 +13,7 @@ import { registerFinancePaymentsApi } from './finance-payments-api.ts';
 import { registerFinanceMoneyMovementsApi } from './finance-money-movements-api.ts';
 import { billingActionsDeps, registerBillingActions } from './billing-actions.ts';
 import { answerClientError, installErrorHandlers } from './errors.ts';
+import { registerFinanceDashboard } from './finance-dashboard.ts';
 import { registerFinanceMetricsApi } from './finance-metrics-api.ts';
 import { trackIngestHealth } from '../webhooks/ingest-health.ts';
 import { registerEntitlementsApi } from './entitlements-api.ts';
@@ -58,8 +60,10 @@ export function buildHttpApp(ledger: Ledger, options: HttpAppOptions): FastifyIn
     webhookSecrets: options.webhookSecrets,
     logger: options.logger,
     metrics: options.metrics,
+    alerts: createAlerts(ledger.config.alerts, { logger: options.logger, registry: options.metrics.registry }),
   });
   registerAdminApi(app, { tenants: ledger.tenants, apiKeys: ledger.apiKeys });
+  void app.register(async (scope) => registerFinanceDashboard(scope));
   registerFinanceMetricsApi(app, ledger);
   // Tenant keys only: the hook answers 401/403 and sets request.tenant.
   void app.register(async (scope) => {

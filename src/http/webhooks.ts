@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { verifyStripeSignature, WebhookSignatureError } from '../../adapters/stripe/webhook-signature.ts';
+import type { Alerts } from '../alerts/alerts.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
 import type { IngestHealth } from '../webhooks/ingest-health.ts';
@@ -15,6 +16,8 @@ export interface WebhookRouteDeps extends IngestDeps {
   readonly metrics: Metrics;
   /** Told whether each store attempt succeeded, for /readyz. */
   readonly ingestHealth: IngestHealth;
+  /** Told of failed deliveries and of new events, for the payment and webhook alerts. */
+  readonly alerts: Alerts;
 }
 
 /**
@@ -38,12 +41,14 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: WebhookRouteDe
           if (!(error instanceof WebhookSignatureError)) throw error;
           log.warn({ security: true, reason: error.reason, ip: request.ip, bytes: raw.length }, 'webhook rejected: signature verification failed');
           deps.metrics.webhook('invalid_signature', seconds());
+          deps.alerts.webhookFailed('invalid_signature');
           return sendError(reply, 400, 'invalid_signature', error.message);
         }
         const read = readStripeEvent(raw);
         if (!read.ok && (read.reason === 'invalid_json' || !read.body)) {
           log.warn({ reason: read.reason, detail: read.detail }, 'webhook rejected: signed body is not a Stripe event');
           deps.metrics.webhook('invalid_payload', seconds());
+          deps.alerts.webhookFailed('invalid_payload');
           return sendError(reply, 400, 'invalid_payload', `not a Stripe event: ${read.detail}`);
         }
         const stripeEventId = read.ok ? read.envelope.id : String(read.body!.id);
@@ -61,6 +66,7 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: WebhookRouteDe
           deps.ingestHealth.succeeded();
           const outcome = result.duplicate ? 'duplicate' : result.tenantId ? 'appended' : 'parked';
           deps.metrics.webhook(outcome, seconds());
+          if (read.ok && !result.duplicate) deps.alerts.ingested(read.envelope);
           const line = {
             stripeEventId,
             type,
@@ -77,6 +83,7 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: WebhookRouteDe
         } catch (error) {
           deps.ingestHealth.failed(error);
           deps.metrics.webhook('failed', seconds());
+          deps.alerts.webhookFailed('store_unavailable');
           log.error({ err: error, stripeEventId, type, outcome: 'failed', latencyMs: Math.round(seconds() * 1000) }, 'webhook');
           return sendError(reply, 503, 'store_unavailable', 'the event could not be recorded; Stripe will retry');
         }
