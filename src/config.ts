@@ -59,6 +59,14 @@ const envSchema = z.object({
   DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: milliseconds(DEFAULT_DATABASE_TIMEOUTS.idleInTransactionMs),
   DB_CONNECT_TIMEOUT_MS: milliseconds(DEFAULT_DATABASE_TIMEOUTS.connectMs),
   SHUTDOWN_TIMEOUT_MS: milliseconds(10_000),
+  PROCESS_MANAGER_POLL_MS: milliseconds(5_000),
+  PROVISIONING_IP_WAIT_MS: milliseconds(600_000),
+  PROVISIONING_RETRY_BASE_MS: milliseconds(30_000),
+  PROVISIONING_DELAYED_RETRY_MS: milliseconds(3_600_000),
+  PROVISIONING_DOMAIN: z.preprocess(
+    emptyAsUndefined,
+    z.string().regex(/^(?=.{1,200}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'must be a DNS domain such as tenants.example.com').default('tenants.example.com'),
+  ),
 });
 
 export interface Config {
@@ -91,6 +99,20 @@ export interface Config {
   readonly databaseTimeouts: DatabaseTimeouts;
   /** How long `serve` may take to stop on SIGTERM/SIGINT before it gives up and exits 1. */
   readonly shutdownTimeoutMs: number;
+  readonly processManager: ProcessManagerConfig;
+}
+
+export interface ProcessManagerConfig {
+  /** Longest pause between the process manager's looks for due work (it also wakes on new events). */
+  readonly pollMs: number;
+  /** How long provisioning waits for a new server's public IP before the try fails. */
+  readonly ipWaitMs: number;
+  /** The wait before a failed provisioning step's first retry; doubled for each one after, with jitter. */
+  readonly retryBaseMs: number;
+  /** A provisioning delayed after its retries tries again by itself after this long. */
+  readonly delayedRetryMs: number;
+  /** Tenants' servers are named `<tenantId>.<domain>`. */
+  readonly domain: string;
 }
 
 export class ConfigError extends OperatorError {
@@ -142,6 +164,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       connectMs: e.DB_CONNECT_TIMEOUT_MS,
     },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    processManager: {
+      pollMs: e.PROCESS_MANAGER_POLL_MS,
+      ipWaitMs: e.PROVISIONING_IP_WAIT_MS,
+      retryBaseMs: e.PROVISIONING_RETRY_BASE_MS,
+      delayedRetryMs: e.PROVISIONING_DELAYED_RETRY_MS,
+      domain: e.PROVISIONING_DOMAIN,
+    },
   };
 }
 

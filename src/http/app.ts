@@ -11,6 +11,7 @@ import { billingActionsDeps, registerBillingActions } from './billing-actions.ts
 import { answerClientError, installErrorHandlers } from './errors.ts';
 import { trackIngestHealth } from '../webhooks/ingest-health.ts';
 import { registerHealthRoutes } from './health.ts';
+import { registerInfrastructureApi } from './infrastructure-api.ts';
 import { registerOpenApi } from './openapi.ts';
 import { registerWebhookRoutes } from './webhooks.ts';
 
@@ -60,6 +61,7 @@ export function buildHttpApp(ledger: Ledger, options: HttpAppOptions): FastifyIn
     scope.addHook('onRequest', requireScope('tenant'));
     registerBillingApi(scope, ledger);
     await registerBillingActions(scope, billingActionsDeps(ledger));
+    registerInfrastructureApi(scope, ledger);
   });
   return app;
 }
