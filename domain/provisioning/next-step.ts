@@ -8,8 +8,19 @@ export type ProvisioningAction =
   /** A failed step waits for its retry, or a delayed process for its next try by itself (`until` null: only by hand). */
   | { readonly kind: 'wait'; readonly until: number | null; readonly delayed: boolean };
 
-export function nextProvisioningAction(state: ProvisioningState, now: number): ProvisioningAction {
+/** How long a started try is left to the instance that claimed it before another takes over (it crashed). */
+export interface ClaimTimes {
+  readonly stepMs: number;
+  /** The wait for the IP is a try that lasts as long as its limit. */
+  readonly ipWaitMs: number;
+}
+
+export function nextProvisioningAction(state: ProvisioningState, now: number, claims: ClaimTimes): ProvisioningAction {
   if (state.tenantId === null || state.ready !== null) return { kind: 'idle' };
+  if (state.active) {
+    const claimedUntil = state.active.at + Math.ceil((state.active.step === 'wait-for-ip' ? claims.ipWaitMs : claims.stepMs) / 1000);
+    if (claimedUntil > now) return { kind: 'wait', until: claimedUntil, delayed: false };
+  }
   if (state.delayed) {
     const { retryAt } = state.delayed;
     if (retryAt === null || retryAt > now) return { kind: 'wait', until: retryAt, delayed: true };

@@ -19,7 +19,7 @@ export interface ProvisioningState {
   readonly lastEventId: string | null;
   readonly done: Partial<Readonly<Record<ProvisioningStep, StepOutcome>>>;
   /** A step started and not (yet) done or failed: running now, or cut short by a crash. */
-  readonly active: { readonly step: ProvisioningStep; readonly attempt: number } | null;
+  readonly active: { readonly step: ProvisioningStep; readonly attempt: number; readonly at: number } | null;
   /** Tries started per step, crashed ones included: the next try's number. */
   readonly tries: Partial<Readonly<Record<ProvisioningStep, number>>>;
   /** Failures of the current step since it last succeeded, was delayed or was retried by hand. */
@@ -52,7 +52,7 @@ export function evolveProvisioning(state: ProvisioningState, event: DomainEvent,
     case 'ProvisioningStepStarted':
       return {
         ...next,
-        active: { step: event.data.step, attempt: event.data.attempt },
+        active: { step: event.data.step, attempt: event.data.attempt, at: event.data.at },
         tries: { ...state.tries, [event.data.step]: Math.max(state.tries[event.data.step] ?? 0, event.data.attempt) },
         delayed: null,
       };

@@ -8,6 +8,7 @@ import { stepFailureEvents, type RetryPolicy } from '../../../domain/provisionin
 
 const TENANT = 'aaaaaaaa-0000-4000-8000-000000000001';
 const AT = 1_800_000_000;
+const CLAIMS = { stepMs: 60_000, ipWaitMs: 600_000 };
 const POLICY: RetryPolicy = { retries: 3, baseMs: 10_000, maxMs: 80_000, delayedRetryMs: 3_600_000 };
 
 const fold = (events: DomainEvent[]): ProvisioningState => events.reduce((state, event, i) => evolveProvisioning(state, event, `id-${i}`), NOT_STARTED);
@@ -23,11 +24,19 @@ describe('provisioning decisions', () => {
     expect(backoffMs(10, POLICY, () => 0)).to.equal(40_000);
   });
 
+  it('leaves a started try to whoever claimed it until its claim runs out (a crash), then tries again', () => {
+    const claimed = fold([started, stepStarted('order-server', 1)]);
+    expect(nextProvisioningAction(claimed, AT + 59, CLAIMS)).to.deep.equal({ kind: 'wait', until: AT + 60, delayed: false });
+    expect(nextProvisioningAction(claimed, AT + 60, CLAIMS)).to.deep.equal({ kind: 'run', step: 'order-server', attempt: 2 });
+    const waiting = fold([started, stepStarted('order-server', 1), stepDone('order-server'), stepStarted('wait-for-ip', 1)]);
+    expect(nextProvisioningAction(waiting, AT + 60, CLAIMS)).to.deep.include({ kind: 'wait', until: AT + 600 });
+  });
+
   it('runs the first step not done, numbering tries (a try cut short by a crash counts)', () => {
-    expect(nextProvisioningAction(NOT_STARTED, AT)).to.deep.equal({ kind: 'idle' });
-    expect(nextProvisioningAction(fold([started]), AT)).to.deep.equal({ kind: 'run', step: 'order-server', attempt: 1 });
-    expect(nextProvisioningAction(fold([started, stepStarted('order-server', 1)]), AT)).to.deep.equal({ kind: 'run', step: 'order-server', attempt: 2 });
-    expect(nextProvisioningAction(fold([started, stepStarted('order-server', 1), stepDone('order-server')]), AT)).to.deep.equal({ kind: 'run', step: 'wait-for-ip', attempt: 1 });
+    expect(nextProvisioningAction(NOT_STARTED, AT, CLAIMS)).to.deep.equal({ kind: 'idle' });
+    expect(nextProvisioningAction(fold([started]), AT, CLAIMS)).to.deep.equal({ kind: 'run', step: 'order-server', attempt: 1 });
+    expect(nextProvisioningAction(fold([started, stepStarted('order-server', 1)]), AT + 60, CLAIMS)).to.deep.equal({ kind: 'run', step: 'order-server', attempt: 2 });
+    expect(nextProvisioningAction(fold([started, stepStarted('order-server', 1), stepDone('order-server')]), AT, CLAIMS)).to.deep.equal({ kind: 'run', step: 'wait-for-ip', attempt: 1 });
   });
 
   it('retries a failed step 3 times at growing waits, then delays it with an operator alert', () => {
@@ -38,7 +47,7 @@ describe('provisioning decisions', () => {
       const failure = stepFailureEvents(fold(events), 'order-server', attempt, 'provider down', AT * 1000, POLICY, () => 0.5);
       expect(failure.map((e) => e.type)).to.deep.equal(['ProvisioningStepFailed']);
       events = [...events, ...failure];
-      const action = nextProvisioningAction(fold(events), AT);
+      const action = nextProvisioningAction(fold(events), AT, CLAIMS);
       expect(action.kind).to.equal('wait');
       retryAts.push((action as { until: number }).until);
     }
@@ -48,11 +57,11 @@ describe('provisioning decisions', () => {
     expect(last.map((e) => e.type)).to.deep.equal(['ProvisioningStepFailed', 'ProvisioningDelayed', 'OperatorAlertRaised']);
     events.push(...last);
     const state = fold(events);
-    expect(nextProvisioningAction(state, AT)).to.deep.equal({ kind: 'wait', until: AT + 3600, delayed: true });
+    expect(nextProvisioningAction(state, AT, CLAIMS)).to.deep.equal({ kind: 'wait', until: AT + 3600, delayed: true });
     expect(infrastructureStatus(state)).to.include({ status: 'delayed', step: 'order-server', message: "we're on it", retryAt: AT + 3600 });
 
     const retried = fold([...events, { type: 'ProvisioningRetryRequested', data: { tenantId: TENANT, at: AT, step: 'order-server', requestedBy: 'test' } }]);
-    expect(nextProvisioningAction(retried, AT)).to.deep.equal({ kind: 'run', step: 'order-server', attempt: 5 });
+    expect(nextProvisioningAction(retried, AT, CLAIMS)).to.deep.equal({ kind: 'run', step: 'order-server', attempt: 5 });
     expect(retried.failures).to.equal(0);
   });
 
@@ -67,6 +76,6 @@ describe('provisioning decisions', () => {
       },
     ]);
     expect(infrastructureStatus(ready)).to.deep.include({ status: 'ready', ip: '192.0.2.1', vaultPath: 'tenants/x/ssh', simulated: true, readyAt: AT });
-    expect(nextProvisioningAction(ready, AT)).to.deep.equal({ kind: 'idle' });
+    expect(nextProvisioningAction(ready, AT, CLAIMS)).to.deep.equal({ kind: 'idle' });
   });
 });

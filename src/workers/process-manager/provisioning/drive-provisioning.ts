@@ -1,5 +1,5 @@
 import type { DomainEvent } from '../../../../domain/events/catalogue.ts';
-import type { ProvisioningReadyData } from '../../../../domain/events/process-events.ts';
+import type { ProvisioningReadyData, ProvisioningStep } from '../../../../domain/events/process-events.ts';
 import { WrongExpectedRevisionError } from '../../../../domain/ports/event-store.ts';
 import { nextProvisioningAction } from '../../../../domain/provisioning/next-step.ts';
 import type { ProvisioningState } from '../../../../domain/provisioning/provisioning-state.ts';
@@ -22,6 +22,8 @@ export interface Drive {
 }
 
 const MAX_POLL_MS = 30_000;
+/** A try left unfinished this long was cut short (its instance crashed): another may take the step over. */
+const DEFAULT_CLAIM_MS = 60_000;
 
 /**
  * Runs a tenant's provisioning as far as it can go now: each step is claimed (StepStarted, with
@@ -36,16 +38,18 @@ export async function driveProvisioning(drive: Drive, tenantId: string, context:
     let loaded = await loadProvisioning(context.store, tenantId);
     for (;;) {
       const nowMs = clock.now().getTime();
-      const action = nextProvisioningAction(loaded.state, Math.floor(nowMs / 1000));
-      if (action.kind === 'idle') return loaded.state.ready ? 'finished' : null;
-      if (action.kind === 'wait') return action.until === null ? null : action.until * 1000;
-      const { step } = action;
-      let attempt = action.attempt;
+      const { state } = loaded;
       const wait = drive.ipWaits.get(tenantId);
-      const resumingWait = step === 'wait-for-ip' && loaded.state.active?.step === step && wait?.attempt === loaded.state.active.attempt;
-      if (resumingWait) {
-        attempt = wait.attempt;
+      let step: ProvisioningStep;
+      let attempt: number;
+      if (state.active?.step === 'wait-for-ip' && wait?.attempt === state.active.attempt) {
+        // This instance's own wait for the IP: poll again, no new try.
+        ({ step, attempt } = state.active);
       } else {
+        const action = nextProvisioningAction(state, Math.floor(nowMs / 1000), { stepMs: drive.options.claimMs ?? DEFAULT_CLAIM_MS, ipWaitMs: drive.options.ipWaitMs });
+        if (action.kind === 'idle') return state.ready ? 'finished' : null;
+        if (action.kind === 'wait') return action.until === null ? null : action.until * 1000;
+        ({ step, attempt } = action);
         loaded = await recordProvisioning(context.store, loaded, [{ type: 'ProvisioningStepStarted', data: { tenantId, at: seconds(nowMs), step, attempt } }]);
         if (step === 'wait-for-ip') drive.ipWaits.set(tenantId, { attempt, startedMs: nowMs });
         log.info({ step, attempt }, 'provisioning step started');

@@ -15,6 +15,11 @@ export interface ProvisioningOptions {
   /** Servers are named `<tenantId>.<domain>`. */
   readonly domain: string;
   readonly generateKeyPair: (comment: string) => Promise<SshKeyPair> | SshKeyPair;
+  /**
+   * How long a started step is left to the instance that claimed it before another takes it
+   * over as crashed (default 60 s; every provider call is bounded well below it).
+   */
+  readonly claimMs?: number;
   /** [0, 1): the jitter of retry waits (Math.random unless a test fixes it). */
   readonly random?: () => number;
 }
