@@ -59,6 +59,21 @@ const envSchema = z.object({
   DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: milliseconds(DEFAULT_DATABASE_TIMEOUTS.idleInTransactionMs),
   DB_CONNECT_TIMEOUT_MS: milliseconds(DEFAULT_DATABASE_TIMEOUTS.connectMs),
   SHUTDOWN_TIMEOUT_MS: milliseconds(10_000),
+  HOSTWINDS_API_KEY: optionalString(z.string()),
+  HOSTWINDS_API_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/ }).default('https://clients.hostwinds.com/cloud/api.php')),
+  HOSTWINDS_LOCATION_ID: optionalString(z.string().regex(/^\d+$/, 'must be a Hostwinds location id (digits)')),
+  HOSTWINDS_PLAN_ID: optionalString(z.string().regex(/^\d+$/, 'must be a Hostwinds plan (rid) id (digits)')),
+  HOSTWINDS_IMAGE: optionalString(z.string()),
+  CLOUDFLARE_API_TOKEN: optionalString(z.string()),
+  CLOUDFLARE_ZONE_ID: optionalString(z.string().regex(/^[0-9a-f]{32}$/, 'must be a Cloudflare zone id (32 hex digits)')),
+  CLOUDFLARE_API_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/ }).default('https://api.cloudflare.com/client/v4')),
+  VAULT_ADDR: optionalString(z.url({ protocol: /^https?$/ })),
+  VAULT_TOKEN: optionalString(z.string()),
+  VAULT_KV_MOUNT: z.preprocess(emptyAsUndefined, z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, 'must be a mount name such as secret').default('secret')),
+  SMTP_URL: optionalString(z.string().refine((v) => /^smtps?:\/\/.+/.test(v) && URL.canParse(v), 'must be an smtp:// or smtps:// URL')),
+  EMAIL_FROM: z.preprocess(emptyAsUndefined, z.string().default('Billing <billing@localhost>')),
+  ALERT_WEBHOOK_URL: optionalString(z.url({ protocol: /^https?$/ })),
+  PROVIDER_TIMEOUT_MS: milliseconds(15_000),
   PROCESS_MANAGER_POLL_MS: milliseconds(5_000),
   PROVISIONING_IP_WAIT_MS: milliseconds(600_000),
   PROVISIONING_RETRY_BASE_MS: milliseconds(30_000),
@@ -99,7 +114,41 @@ export interface Config {
   readonly databaseTimeouts: DatabaseTimeouts;
   /** How long `serve` may take to stop on SIGTERM/SIGINT before it gives up and exits 1. */
   readonly shutdownTimeoutMs: number;
+  /** The outside services provisioning drives; null ones are replaced by local stand-ins (not in production). */
+  readonly provisioning: ProvisioningConfig;
   readonly processManager: ProcessManagerConfig;
+}
+
+export interface ProvisioningConfig {
+  readonly hostwinds: { readonly apiKey: string; readonly apiUrl: string; readonly locationId: string; readonly planId: string; readonly image: string } | null;
+  readonly cloudflare: { readonly apiToken: string; readonly zoneId: string; readonly apiUrl: string } | null;
+  readonly vault: { readonly addr: string; readonly token: string; readonly kvMount: string } | null;
+  readonly smtpUrl: string | null;
+  readonly emailFrom: string;
+  readonly alertWebhookUrl: string | null;
+  /** Longest wait for one call to a provider, Vault, SMTP or the alert webhook. */
+  readonly timeoutMs: number;
+}
+
+/** Variables that only work together: all of a group, or none of it. */
+const PROVISIONING_GROUPS = [
+  { uses: 'the Hostwinds VPS provider', names: ['HOSTWINDS_API_KEY', 'HOSTWINDS_LOCATION_ID', 'HOSTWINDS_PLAN_ID', 'HOSTWINDS_IMAGE'] },
+  { uses: 'Cloudflare DNS', names: ['CLOUDFLARE_API_TOKEN', 'CLOUDFLARE_ZONE_ID'] },
+  { uses: 'Vault', names: ['VAULT_ADDR', 'VAULT_TOKEN'] },
+] as const;
+
+function provisioningProblems(env: NodeJS.ProcessEnv): string[] {
+  const problems: string[] = [];
+  for (const group of PROVISIONING_GROUPS) {
+    const set = group.names.filter((name) => env[name]?.trim());
+    const missing = group.names.filter((name) => !env[name]?.trim());
+    if (set.length && missing.length) problems.push(`${missing.join(', ')}: required with ${set.join(', ')} (${group.uses})`);
+    // Production never provisions against a simulator or keeps keys in a local file.
+    else if (!set.length && env.NODE_ENV === 'production') {
+      problems.push(`${group.names.join(', ')}: required when NODE_ENV=production (without them ${group.uses} would be replaced by a local stand-in)`);
+    }
+  }
+  return problems;
 }
 
 export interface ProcessManagerConfig {
@@ -132,6 +181,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (env.NODE_ENV === 'production' && !env.STRIPE_WEBHOOK_SIGNING_SECRET?.trim()) {
     problems.push('STRIPE_WEBHOOK_SIGNING_SECRET: required when NODE_ENV=production (the whsec_... secret of your Stripe webhook endpoint)');
   }
+  problems.push(...provisioningProblems(env));
   const planCatalogFile = env.PLAN_CATALOG_FILE?.trim() ? resolve(env.PLAN_CATALOG_FILE.trim()) : DEFAULT_PLAN_CATALOG_FILE;
   if (!existsSync(planCatalogFile)) problems.push(`PLAN_CATALOG_FILE: ${planCatalogFile} does not exist`);
   if (problems.length || !parsed.success) throw new ConfigError(problems);
@@ -164,6 +214,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       connectMs: e.DB_CONNECT_TIMEOUT_MS,
     },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    provisioning: {
+      hostwinds:
+        e.HOSTWINDS_API_KEY && e.HOSTWINDS_LOCATION_ID && e.HOSTWINDS_PLAN_ID && e.HOSTWINDS_IMAGE
+          ? { apiKey: e.HOSTWINDS_API_KEY, apiUrl: e.HOSTWINDS_API_URL, locationId: e.HOSTWINDS_LOCATION_ID, planId: e.HOSTWINDS_PLAN_ID, image: e.HOSTWINDS_IMAGE }
+          : null,
+      cloudflare: e.CLOUDFLARE_API_TOKEN && e.CLOUDFLARE_ZONE_ID ? { apiToken: e.CLOUDFLARE_API_TOKEN, zoneId: e.CLOUDFLARE_ZONE_ID, apiUrl: e.CLOUDFLARE_API_URL } : null,
+      vault: e.VAULT_ADDR && e.VAULT_TOKEN ? { addr: e.VAULT_ADDR, token: e.VAULT_TOKEN, kvMount: e.VAULT_KV_MOUNT } : null,
+      smtpUrl: e.SMTP_URL ?? null,
+      emailFrom: e.EMAIL_FROM,
+      alertWebhookUrl: e.ALERT_WEBHOOK_URL ?? null,
+      timeoutMs: e.PROVIDER_TIMEOUT_MS,
+    },
     processManager: {
       pollMs: e.PROCESS_MANAGER_POLL_MS,
       ipWaitMs: e.PROVISIONING_IP_WAIT_MS,

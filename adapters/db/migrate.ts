@@ -7,6 +7,9 @@ import { projectionVersionsAndDeadLetters } from './migrations/005-projection-ve
 import { esdbEventIdClaims } from './migrations/006-esdb-event-id-claims.ts';
 import { eventLog } from './migrations/007-event-log.ts';
 import { apiKeys } from './migrations/008-api-keys.ts';
+import { emailOutbox } from '../email/outbox-table.ts';
+import { simulatedServers } from '../vps/simulated-vps-table.ts';
+import { simulatedDnsRecords } from '../dns/simulated-dns-table.ts';
 
 /**
  * Every table the ledger owns (the event store's, tenants, checkpoints, plans), in one ordered
@@ -24,6 +27,9 @@ const migrations: Record<string, Migration> = {
   '006-esdb-event-id-claims': esdbEventIdClaims,
   '007-event-log': eventLog,
   '008-api-keys': apiKeys,
+  '009-email-outbox': emailOutbox,
+  '010-simulated-servers': simulatedServers,
+  '011-simulated-dns-records': simulatedDnsRecords,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -51,6 +51,8 @@ export interface EmailMessage {
    * per key; SMTP sends it as the Message-ID, so mail clients fold a repeat).
    */
   readonly idempotencyKey: string;
+  /** The tenant it is about: the local outbox lists by it (`ledger outbox list --tenant`). */
+  readonly tenantId?: string;
 }
 
 export interface Mailer {

@@ -10,6 +10,7 @@ import { exitOnMistake, nonBlank } from './arguments.ts';
 import { startCommand } from './command-start.ts';
 import { printJsonLine } from './output.ts';
 import { keyLine, registerKeyCommands } from './key-commands.ts';
+import { registerOutboxCommands } from './outbox-commands.ts';
 import { registerProjectionCommands } from './projection-commands.ts';
 import { registerStreamCommands } from './stream-commands.ts';
 import { registerUnroutedCommands } from './unrouted-commands.ts';
@@ -116,5 +117,6 @@ registerKeyCommands(program, withLedger);
 registerProjectionCommands(program, withLedger);
 registerUnroutedCommands(program, withLedger);
 registerStreamCommands(program, withLedger);
+registerOutboxCommands(program, withLedger);
 
 program.parseAsync(process.argv).catch(fail);
