@@ -11,6 +11,7 @@ import { startCommand } from './command-start.ts';
 import { printJsonLine } from './output.ts';
 import { keyLine, registerKeyCommands } from './key-commands.ts';
 import { registerOutboxCommands } from './outbox-commands.ts';
+import { registerProcessManagerCommands } from './process-manager-commands.ts';
 import { registerProjectionCommands } from './projection-commands.ts';
 import { registerStreamCommands } from './stream-commands.ts';
 import { registerUnroutedCommands } from './unrouted-commands.ts';
@@ -118,5 +119,6 @@ registerProjectionCommands(program, withLedger);
 registerUnroutedCommands(program, withLedger);
 registerStreamCommands(program, withLedger);
 registerOutboxCommands(program, withLedger);
+registerProcessManagerCommands(program, withLedger);
 
 program.parseAsync(process.argv).catch(fail);

@@ -2,7 +2,6 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { isTransientPostgresError } from '../../../adapters/eventstore/postgres-transient.ts';
 import { safeParseDomainEvent } from '../../../domain/events/catalogue.ts';
 import type { RecordedEvent } from '../../../domain/ports/event-store.ts';
-import type { AnyDb } from '../../../adapters/db/database.ts';
 import { describeError } from '../../describe-error.ts';
 import { recordDeadLetter } from '../dead-letters.ts';
 import type { ProcessContext, ProcessDefinition } from './process.ts';

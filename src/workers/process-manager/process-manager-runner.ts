@@ -108,7 +108,11 @@ export function runProcessManager(options: ProcessManagerOptions): RunningProces
         due = dueLoop(term.signal);
         const leaseLost = lease?.lost.then(() => Promise.reject(new LeaseLostError('the lease connection failed')));
         leaseLost?.catch(() => {});
-        await (leaseLost ? Promise.race([subscription.done, leaseLost]) : subscription.done);
+        const stopped = new Promise<void>((resolve) => {
+          if (term.signal.aborted) resolve();
+          else term.signal.addEventListener('abort', () => resolve(), { once: true });
+        });
+        await Promise.race([subscription.done, stopped, ...(leaseLost ? [leaseLost] : [])]);
       } catch (error) {
         if (!stopping.signal.aborted) {
           if (error instanceof LeaseLostError) {

@@ -35,7 +35,7 @@ const text = (value: unknown) => (typeof value === 'string' ? value : String(val
 export async function runStep(step: ProvisioningStep, state: ProvisioningState, env: StepEnvironment): Promise<StepRun> {
   const tenantId = state.tenantId!;
   const hostname = state.hostname!;
-  const { vps, dns, secrets, mailer } = env.ports;
+  const { vps, dns, mailer } = env.ports;
   const result = (name: ProvisioningStep) => state.done[name]?.result ?? {};
   switch (step) {
     case 'order-server': {
@@ -70,6 +70,7 @@ export async function runStep(step: ProvisioningStep, state: ProvisioningState, 
           `Your private key is kept at ${text(ssh.vaultPath)}.`,
         ].join('\n'),
         idempotencyKey: `provisioning-ready:${tenantId}`,
+        tenantId,
       });
       return { kind: 'done', result: { messageId: sent.messageId, mailer: mailer.kind }, simulated: false };
     }
