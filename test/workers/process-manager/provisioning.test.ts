@@ -136,7 +136,7 @@ describe('provisioning (process manager with the local stand-ins)', function () 
     expect(done).to.deep.equal(['order-server', 'wait-for-ip', 'dns', 'ssh-keys', 'email', 'mark-ready']);
   });
 
-  it('a duplicate checkout.session.completed, a second checkout and an activation start one provisioning', async () => {
+  it('a duplicate checkout.session.completed and a second checkout start one provisioning', async () => {
     h = await startProvisioningHarness(t);
     const { tenantId } = await h.checkout({ eventId: 'evt_pm_dup_1' });
     const again = await h.t.deliver(
