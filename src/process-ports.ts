@@ -1,8 +1,12 @@
 import type { AnyDb } from '../adapters/db/database.ts';
 import { createAlertSink } from '../adapters/alerts/webhook-alert-sink.ts';
+import { createCloudflareDns } from '../adapters/dns/cloudflare.ts';
 import { createSimulatedDns } from '../adapters/dns/simulated-dns.ts';
 import { createOutboxMailer } from '../adapters/email/outbox-mailer.ts';
+import { createSmtpMailer } from '../adapters/email/smtp-mailer.ts';
 import { createLocalSecretStore } from '../adapters/secrets/local-secret-store.ts';
+import { createVaultSecretStore } from '../adapters/secrets/vault-secret-store.ts';
+import { createHostwindsVps } from '../adapters/vps/hostwinds.ts';
 import { createSimulatedVps, type SimulatedVpsOptions } from '../adapters/vps/simulated-vps.ts';
 import { ConfigError, type Config } from './config.ts';
 import type { Logger } from './logger.ts';
@@ -34,25 +38,26 @@ export function openProcessPorts(config: Config, options: ProcessPortsOptions): 
     if (missing.length) throw new ConfigError([`${missing.join(', ')}: required when NODE_ENV=production (no simulators or local secret store there)`]);
   }
   const logger = options.logger;
+  const timeoutMs = p.timeoutMs;
   const standIns: string[] = [];
-  if (p.hostwinds || p.cloudflare || p.vault || p.smtpUrl) {
-    throw new ConfigError(['HOSTWINDS_*, CLOUDFLARE_*, VAULT_*, SMTP_URL: the real adapters are not in this build yet; unset them to use the local stand-ins']);
-  }
-  const vps = createSimulatedVps({ db: options.db, logger, ...options.simulator });
-  standIns.push('VPS simulator');
-  const dns = createSimulatedDns({ db: options.db, logger });
-  standIns.push('DNS simulator');
-  const secrets = createLocalSecretStore({ dataDir: options.dataDir });
-  standIns.push('local secret store');
-  const mailer = createOutboxMailer(options.db);
-  standIns.push('email outbox');
+  const standIn = <T>(label: string, port: T): T => (standIns.push(label), port);
+
+  const vps = p.hostwinds
+    ? createHostwindsVps({ ...p.hostwinds, timeoutMs, db: options.db })
+    : standIn('VPS simulator', createSimulatedVps({ db: options.db, logger, ...options.simulator }));
+  const dns = p.cloudflare ? createCloudflareDns({ ...p.cloudflare, timeoutMs }) : standIn('DNS simulator', createSimulatedDns({ db: options.db, logger }));
+  const secrets = p.vault ? createVaultSecretStore({ ...p.vault, timeoutMs }) : standIn('local secret store', createLocalSecretStore({ dataDir: options.dataDir }));
+  const smtp = p.smtpUrl ? createSmtpMailer({ url: p.smtpUrl, from: p.emailFrom, timeoutMs }) : null;
+  const mailer = smtp ?? standIn('email outbox', createOutboxMailer(options.db));
   if (standIns.length) logger.warn({ simulated: true, standIns }, `provisioning uses local stand-ins: ${standIns.join(', ')} (development only)`);
   return {
     vps,
     dns,
     secrets,
     mailer,
-    alerts: createAlertSink({ logger, webhookUrl: p.alertWebhookUrl, timeoutMs: p.timeoutMs }),
-    async close() {},
+    alerts: createAlertSink({ logger, webhookUrl: p.alertWebhookUrl, timeoutMs }),
+    async close() {
+      smtp?.close();
+    },
   };
 }

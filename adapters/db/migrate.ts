@@ -10,6 +10,7 @@ import { apiKeys } from './migrations/008-api-keys.ts';
 import { emailOutbox } from '../email/outbox-table.ts';
 import { simulatedServers } from '../vps/simulated-vps-table.ts';
 import { simulatedDnsRecords } from '../dns/simulated-dns-table.ts';
+import { vpsOrders } from '../vps/vps-orders-table.ts';
 
 /**
  * Every table the ledger owns (the event store's, tenants, checkpoints, plans), in one ordered
@@ -30,6 +31,7 @@ const migrations: Record<string, Migration> = {
   '009-email-outbox': emailOutbox,
   '010-simulated-servers': simulatedServers,
   '011-simulated-dns-records': simulatedDnsRecords,
+  '012-vps-orders': vpsOrders,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -1,34 +1,28 @@
 import { expect } from 'chai';
-import { migrateDatabase } from '../../../adapters/db/migrate.ts';
 import { createSimulatedVps } from '../../../adapters/vps/simulated-vps.ts';
 import { capturingLogger } from '../../support/log-capture.ts';
-import { freshDatabase, type TestDatabase } from '../../support/database.ts';
+import { suiteMigratedDatabase } from '../../support/migrated-database.ts';
 
 describe('simulated VPS provider', function () {
   this.timeout(60_000);
-  let database: TestDatabase;
+  const database = suiteMigratedDatabase();
 
-  before(async () => {
-    database = await freshDatabase();
-    await migrateDatabase(database.db);
-  });
-  after(() => database?.close());
 
   it('orders one server per reference, however often it is asked, across instances (a restart)', async () => {
     const { logger, lines } = capturingLogger();
-    const first = await createSimulatedVps({ db: database.db, logger }).orderServer({ reference: 'provisioning-a', hostname: 'a.example.com' });
-    const again = await createSimulatedVps({ db: database.db, logger }).orderServer({ reference: 'provisioning-a', hostname: 'a.example.com' });
+    const first = await createSimulatedVps({ db: database().db, logger }).orderServer({ reference: 'provisioning-a', hostname: 'a.example.com' });
+    const again = await createSimulatedVps({ db: database().db, logger }).orderServer({ reference: 'provisioning-a', hostname: 'a.example.com' });
     expect(again).to.deep.equal(first);
     expect(first).to.include({ publicIp: null, status: 'pending' });
     expect(first.orderId).to.match(/^sim-order-/);
-    const other = await createSimulatedVps({ db: database.db, logger }).orderServer({ reference: 'provisioning-b', hostname: 'b.example.com' });
+    const other = await createSimulatedVps({ db: database().db, logger }).orderServer({ reference: 'provisioning-b', hostname: 'b.example.com' });
     expect(other.serverId).not.to.equal(first.serverId);
     expect(lines.every((line) => line.simulated === true)).to.equal(true);
     expect(lines.map((line) => line.msg)).to.include.members(['simulated VPS ordered', 'simulated VPS already ordered under this reference']);
   });
 
   it('assigns an address from a documentation block after the configured number of reads', async () => {
-    const vps = createSimulatedVps({ db: database.db, logger: capturingLogger().logger, ipAfterPolls: 3 });
+    const vps = createSimulatedVps({ db: database().db, logger: capturingLogger().logger, ipAfterPolls: 3 });
     const { serverId } = await vps.orderServer({ reference: 'slow-ip', hostname: 'slow.example.com' });
     expect((await vps.getServer(serverId)).publicIp).to.equal(null);
     expect((await vps.getServer(serverId)).publicIp).to.equal(null);
@@ -40,7 +34,7 @@ describe('simulated VPS provider', function () {
 
   it('waits for the configured time on its clock as well', async () => {
     let now = new Date('2026-01-01T00:00:00Z');
-    const vps = createSimulatedVps({ db: database.db, logger: capturingLogger().logger, ipAfterPolls: 1, ipAfterMs: 60_000, now: () => now });
+    const vps = createSimulatedVps({ db: database().db, logger: capturingLogger().logger, ipAfterPolls: 1, ipAfterMs: 60_000, now: () => now });
     const { serverId } = await vps.orderServer({ reference: 'timed-ip', hostname: 'timed.example.com' });
     expect((await vps.getServer(serverId)).publicIp).to.equal(null);
     now = new Date(now.getTime() + 60_000);
@@ -48,7 +42,7 @@ describe('simulated VPS provider', function () {
   });
 
   it('sets reverse DNS only for the address the server holds', async () => {
-    const vps = createSimulatedVps({ db: database.db, logger: capturingLogger().logger });
+    const vps = createSimulatedVps({ db: database().db, logger: capturingLogger().logger });
     const { serverId } = await vps.orderServer({ reference: 'rdns', hostname: 'rdns.example.com' });
     const { publicIp } = await vps.getServer(serverId);
     await vps.setReverseDns({ serverId, ip: publicIp!, hostname: 'rdns.example.com.' });
@@ -60,7 +54,7 @@ describe('simulated VPS provider', function () {
   });
 
   it('refuses bad input and unknown servers with a clear error', async () => {
-    const vps = createSimulatedVps({ db: database.db, logger: capturingLogger().logger });
+    const vps = createSimulatedVps({ db: database().db, logger: capturingLogger().logger });
     let error: unknown;
     await vps.orderServer({ reference: 'bad', hostname: 'not a host' }).catch((e: unknown) => (error = e));
     expect(String(error)).to.include('fully qualified host name');
