@@ -14,6 +14,8 @@ import { loadProvisioning, recordProvisioning } from './provisioning-stream.ts';
 interface IpWait {
   readonly attempt: number;
   readonly startedMs: number;
+  /** When the provider is asked again: polls keep their backoff however often the tenant is looked at. */
+  nextPollMs: number;
 }
 
 export interface Drive {
@@ -43,7 +45,8 @@ export async function driveProvisioning(drive: Drive, tenantId: string, context:
       let step: ProvisioningStep;
       let attempt: number;
       if (state.active?.step === 'wait-for-ip' && wait?.attempt === state.active.attempt) {
-        // This instance's own wait for the IP: poll again, no new try.
+        // This instance's own wait for the IP: poll again when due, no new try.
+        if (nowMs < wait.nextPollMs) return wait.nextPollMs;
         ({ step, attempt } = state.active);
       } else {
         const action = nextProvisioningAction(state, Math.floor(nowMs / 1000), { stepMs: drive.options.claimMs ?? DEFAULT_CLAIM_MS, ipWaitMs: drive.options.ipWaitMs });
@@ -51,17 +54,18 @@ export async function driveProvisioning(drive: Drive, tenantId: string, context:
         if (action.kind === 'wait') return action.until === null ? null : action.until * 1000;
         ({ step, attempt } = action);
         loaded = await recordProvisioning(context.store, loaded, [{ type: 'ProvisioningStepStarted', data: { tenantId, at: seconds(nowMs), step, attempt } }]);
-        if (step === 'wait-for-ip') drive.ipWaits.set(tenantId, { attempt, startedMs: nowMs });
+        if (step === 'wait-for-ip') drive.ipWaits.set(tenantId, { attempt, startedMs: nowMs, nextPollMs: nowMs });
         log.info({ step, attempt }, 'provisioning step started');
       }
       let events: DomainEvent[];
       try {
         const run = await runStep(step, loaded.state, { ports: context.ports, store: context.store, generateKeyPair: drive.options.generateKeyPair });
         if (run.kind === 'not-yet') {
-          const { startedMs } = drive.ipWaits.get(tenantId)!;
-          const waited = clock.now().getTime() - startedMs;
+          const current = drive.ipWaits.get(tenantId)!;
+          const waited = clock.now().getTime() - current.startedMs;
           if (waited >= drive.options.ipWaitMs) throw new Error(`the server had no public IP after ${drive.options.ipWaitMs} ms`);
-          return nextPoll(startedMs, waited, drive.options.ipWaitMs);
+          current.nextPollMs = nextPoll(current.startedMs, waited, drive.options.ipWaitMs);
+          return current.nextPollMs;
         }
         events = [{ type: 'ProvisioningStepDone', data: { tenantId, at: seconds(nowMs), step, attempt, result: run.result, simulated: run.simulated } }];
         if (step === 'mark-ready') events.push({ type: 'ProvisioningReady', data: readyData(loaded.state, seconds(nowMs)) });
