@@ -79,6 +79,14 @@ const envSchema = z.object({
   ALERT_PAYMENT_FAILURE_MIN_ATTEMPTS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(1_000_000).default(20)),
   ALERT_WEBHOOK_FAILURES: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(1_000_000).default(5)),
   ALERT_WEBHOOK_FAILURE_WINDOW_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1000).max(86_400_000).default(300_000)),
+  PROCESS_MANAGER_POLL_MS: milliseconds(5_000),
+  PROVISIONING_IP_WAIT_MS: milliseconds(600_000),
+  PROVISIONING_RETRY_BASE_MS: milliseconds(30_000),
+  PROVISIONING_DELAYED_RETRY_MS: milliseconds(3_600_000),
+  PROVISIONING_DOMAIN: z.preprocess(
+    emptyAsUndefined,
+    z.string().regex(/^(?=.{1,200}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'must be a DNS domain such as tenants.example.com').default('tenants.example.com'),
+  ),
 });
 
 export interface Config {
@@ -115,6 +123,7 @@ export interface Config {
   readonly provisioning: ProvisioningConfig;
   /** When the error log line and ledger_alert_firing say payments or webhooks are failing. */
   readonly alerts: AlertThresholds;
+  readonly processManager: ProcessManagerConfig;
 }
 
 export interface ProvisioningConfig {
@@ -159,6 +168,19 @@ export interface AlertThresholds {
   /** Webhook deliveries refused or not stored, within the window, that make webhooks alert. */
   readonly webhookFailures: number;
   readonly webhookFailureWindowMs: number;
+}
+
+export interface ProcessManagerConfig {
+  /** Longest pause between the process manager's looks for due work (it also wakes on new events). */
+  readonly pollMs: number;
+  /** How long provisioning waits for a new server's public IP before the try fails. */
+  readonly ipWaitMs: number;
+  /** The wait before a failed provisioning step's first retry; doubled for each one after, with jitter. */
+  readonly retryBaseMs: number;
+  /** A provisioning delayed after its retries tries again by itself after this long. */
+  readonly delayedRetryMs: number;
+  /** Tenants' servers are named `<tenantId>.<domain>`. */
+  readonly domain: string;
 }
 
 export class ConfigError extends OperatorError {
@@ -231,6 +253,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       paymentFailureMinAttempts: e.ALERT_PAYMENT_FAILURE_MIN_ATTEMPTS,
       webhookFailures: e.ALERT_WEBHOOK_FAILURES,
       webhookFailureWindowMs: e.ALERT_WEBHOOK_FAILURE_WINDOW_MS,
+    },
+    processManager: {
+      pollMs: e.PROCESS_MANAGER_POLL_MS,
+      ipWaitMs: e.PROVISIONING_IP_WAIT_MS,
+      retryBaseMs: e.PROVISIONING_RETRY_BASE_MS,
+      delayedRetryMs: e.PROVISIONING_DELAYED_RETRY_MS,
+      domain: e.PROVISIONING_DOMAIN,
     },
   };
 }

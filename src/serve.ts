@@ -9,6 +9,7 @@ import { liveTarget } from './workers/apply-batch.ts';
 import { runProjection } from './workers/projection-runner.ts';
 import { startProjectionMonitor } from './workers/projection-monitor.ts';
 import { runRerouter } from './workers/rerouter.ts';
+import { startProcessManager } from './workers/process-manager/start-process-manager.ts';
 
 const positionText = (position: GlobalPosition) => `${position.commit}/${position.prepare}`;
 
@@ -49,6 +50,7 @@ export async function serve(config: Config, logger: Logger): Promise<RunningServ
     runProjection(ledger.store, ledger.database.db, liveTarget(projection, ledger.projectionContext), logger, runnerOptions),
   );
   const rerouter = runRerouter(ledger.store, ledger.routing, logger);
+  const processManager = startProcessManager(ledger, logger);
   const monitor = startProjectionMonitor({
     store: ledger.store,
     db: ledger.database.db,
@@ -69,7 +71,7 @@ export async function serve(config: Config, logger: Logger): Promise<RunningServ
   // timeouts) while the runners finish their batch; the pool closes once all are done.
   const stopAll = async () => {
     stopping = true;
-    await Promise.all([app.close(), rerouter.stop(), monitor.stop(), ...workers.map((w) => w.stop())]);
+    await Promise.all([app.close(), rerouter.stop(), processManager.stop(), monitor.stop(), ...workers.map((w) => w.stop())]);
     await ledger.close();
   };
   try {

@@ -13,6 +13,7 @@ import { keyLine, registerKeyCommands } from './key-commands.ts';
 import { registerOutboxCommands } from './outbox-commands.ts';
 import { registerFinanceCommands } from './finance-commands.ts';
 import { registerTenantStateCommand } from './tenant-state-command.ts';
+import { registerProcessManagerCommands } from './process-manager-commands.ts';
 import { registerProjectionCommands } from './projection-commands.ts';
 import { registerStreamCommands } from './stream-commands.ts';
 import { registerUnroutedCommands } from './unrouted-commands.ts';
@@ -122,5 +123,6 @@ registerProjectionCommands(program, withLedger);
 registerUnroutedCommands(program, withLedger);
 registerStreamCommands(program, withLedger);
 registerOutboxCommands(program, withLedger);
+registerProcessManagerCommands(program, withLedger);
 
 program.parseAsync(process.argv).catch(fail);

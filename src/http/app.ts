@@ -18,6 +18,7 @@ import { registerFinanceMetricsApi } from './finance-metrics-api.ts';
 import { trackIngestHealth } from '../webhooks/ingest-health.ts';
 import { registerEntitlementsApi } from './entitlements-api.ts';
 import { registerHealthRoutes } from './health.ts';
+import { registerInfrastructureApi } from './infrastructure-api.ts';
 import { registerOpenApi } from './openapi.ts';
 import { registerWebhookRoutes } from './webhooks.ts';
 
@@ -72,6 +73,7 @@ export function buildHttpApp(ledger: Ledger, options: HttpAppOptions): FastifyIn
     registerEntitlementsApi(scope, ledger);
     registerAuditApi(scope, ledger);
     await registerBillingActions(scope, billingActionsDeps(ledger));
+    registerInfrastructureApi(scope, ledger);
   });
   // Finance keys only: every tenant's figures.
   void app.register(async (scope) => {
