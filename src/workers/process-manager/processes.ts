@@ -1,5 +1,7 @@
 import { generateSshKeyPair } from '../../../adapters/ssh-keys/generate-ssh-key-pair.ts';
+import type { PlanCatalogue } from '../../../domain/plans/catalogue.ts';
 import type { ProcessManagerConfig } from '../../config.ts';
+import { createDunningProcess } from './dunning/dunning-process.ts';
 import type { ProcessDefinition } from './process.ts';
 import { createProvisioningProcess } from './provisioning/provisioning-process.ts';
 
@@ -7,7 +9,16 @@ import { createProvisioningProcess } from './provisioning/provisioning-process.t
 const PROVISIONING_RETRIES = 3;
 
 /** Every process the process manager drives; a new one is one more entry. */
-export function processDefinitions(config: ProcessManagerConfig, options: { random?: () => number } = {}): ProcessDefinition[] {
+export interface ProcessSettings {
+  readonly processManager: ProcessManagerConfig;
+  /** Where a dunning notice sends the tenant to pay when the invoice has no hosted page. */
+  readonly appUrl: string;
+  readonly plans: PlanCatalogue;
+}
+
+export function processDefinitions(settings: ProcessSettings, options: { random?: () => number } = {}): ProcessDefinition[] {
+  const config = settings.processManager;
+  const planNames = new Map(settings.plans.plans.map((plan) => [plan.stripePriceId, plan.name]));
   return [
     createProvisioningProcess({
       ipWaitMs: config.ipWaitMs,
@@ -15,6 +26,10 @@ export function processDefinitions(config: ProcessManagerConfig, options: { rand
       domain: config.domain,
       generateKeyPair: generateSshKeyPair,
       ...(options.random ? { random: options.random } : {}),
+    }),
+    createDunningProcess({
+      fallbackPaymentUrl: settings.appUrl,
+      planNameForPrice: (priceId) => (priceId ? (planNames.get(priceId) ?? null) : null),
     }),
   ];
 }

@@ -27,7 +27,7 @@ export function startProcessManager(ledger: Ledger, logger: Logger, options: Sta
     clock: options.clock ?? systemClock,
     logger,
     ports: options.ports ?? opened!,
-    processes: options.processes ?? processDefinitions(config.processManager),
+    processes: options.processes ?? processDefinitions({ processManager: config.processManager, appUrl: config.appUrl, plans: ledger.plans }),
     leases: options.leases === null ? undefined : (options.leases ?? ledger.leases),
     pollMs: config.processManager.pollMs,
     attempts: config.projectionRetryAttempts,

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { decideOnTenantEvent, invoiceRef, type TenantEventInput } from '../../../domain/dunning/decide.ts';
 import { nextDueAt, pendingSteps } from '../../../domain/dunning/due.ts';
 import type { PlannedEvent } from '../../../domain/dunning/planned-event.ts';
-import { emailAddressIn } from '../../../domain/dunning/recipient.ts';
+import { emailAddressIn } from '../../../domain/tenants/email-address.ts';
 import { foldDunning, type DunningState } from '../../../domain/dunning/state.ts';
 import type { DomainEvent } from '../../../domain/events/catalogue.ts';
 import { invoiceFailed, invoicePaidEvent, subscription, TENANT, T_INVOICE } from './events.ts';
@@ -95,9 +95,9 @@ describe('dunning decisions on tenant events (pure rules)', () => {
   });
 
   it("finds the tenant's email on its customer, an invoice, or a checkout session", () => {
-    expect(emailAddressIn({ id: '1', type: 'CustomerUpdated', data: { customer: { email: 'billing@acme.example' } } })).to.equal('billing@acme.example');
-    expect(emailAddressIn({ id: '2', type: 'InvoicePaid', data: { stripe: { object: { customer_email: 'ap@acme.example' } } } })).to.equal('ap@acme.example');
-    expect(emailAddressIn({ id: '3', type: 'CheckoutSessionCompleted', data: { stripe: { object: { customer_details: { email: 'c@acme.example' } } } } })).to.equal('c@acme.example');
-    expect(emailAddressIn({ id: '4', type: 'CustomerUpdated', data: { customer: { email: null } } })).to.equal(null);
+    expect(emailAddressIn({ type: 'CustomerUpdated', data: { customer: { email: 'billing@acme.example' } } })).to.equal('billing@acme.example');
+    expect(emailAddressIn({ type: 'InvoicePaid', data: { stripe: { object: { customer_email: 'ap@acme.example' } } } })).to.equal('ap@acme.example');
+    expect(emailAddressIn({ type: 'CheckoutSessionCompleted', data: { stripe: { object: { customer_details: { email: 'c@acme.example' } } } } })).to.equal('c@acme.example');
+    expect(emailAddressIn({ type: 'CustomerUpdated', data: { customer: { email: null } } })).to.equal(null);
   });
 });

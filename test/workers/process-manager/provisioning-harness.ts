@@ -104,7 +104,10 @@ export async function startProvisioningHarness(t: TestLedger, options: { ipAfter
   };
   const runners = new Set<RunningProcessManager>();
   const startRunner = (o: { withoutLease?: boolean } = {}) => {
-    const processes = processDefinitions({ ...t.ledger.config.processManager, ipWaitMs: options.ipWaitMs ?? 5_000 }, { random: () => 0.5 });
+    const processes = processDefinitions(
+      { processManager: { ...t.ledger.config.processManager, ipWaitMs: options.ipWaitMs ?? 5_000 }, appUrl: t.ledger.config.appUrl, plans: t.ledger.plans },
+      { random: () => 0.5 },
+    );
     const runner = startProcessManager(t.ledger, logger, { clock, ports, processes, ...(o.withoutLease ? { leases: null } : {}) });
     runners.add(runner);
     return runner;

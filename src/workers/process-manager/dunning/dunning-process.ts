@@ -8,7 +8,7 @@ import type { ProcessContext, ProcessDefinition } from '../process.ts';
 import { loadProcess } from '../process-stream.ts';
 import { performStep, unixNow } from './perform-step.ts';
 import { recordExactly } from './record.ts';
-import { paidInvoices } from './tenant-facts.ts';
+import { paidInvoices } from '../tenant-facts.ts';
 import { createTimerIndex } from './timer-index.ts';
 
 export interface DunningProcessOptions {

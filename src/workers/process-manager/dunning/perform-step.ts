@@ -4,7 +4,7 @@ import { dunningStream, type PlannedEvent } from '../../../../domain/dunning/pla
 import { accessChange, claimEmail, emailKeyFor, emailSent } from '../../../../domain/dunning/steps.ts';
 import type { ProcessContext } from '../process.ts';
 import { recordExactly } from './record.ts';
-import { tenantEmail } from './tenant-facts.ts';
+import { tenantEmail } from '../tenant-facts.ts';
 
 type EmailStep = Extract<PendingStep, { kind: 'notice' | 'confirm-activation' }>;
 

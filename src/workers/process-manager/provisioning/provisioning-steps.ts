@@ -1,9 +1,7 @@
 import type { ProvisioningStep } from '../../../../domain/events/process-events.ts';
 import type { EventStore } from '../../../../domain/ports/event-store.ts';
-import { parseDomainEvent } from '../../../../domain/events/catalogue.ts';
 import type { ProvisioningState, StepResult } from '../../../../domain/provisioning/provisioning-state.ts';
-import { tenantEmail } from '../../../../domain/provisioning/tenant-email.ts';
-import { tenantStream } from '../../../../domain/routing/streams.ts';
+import { tenantEmail } from '../tenant-facts.ts';
 import type { ProcessPorts } from '../process.ts';
 
 /** The user a tenant logs in as with its key (the admin key is the platform's). */
@@ -57,7 +55,7 @@ export async function runStep(step: ProvisioningStep, state: ProvisioningState, 
       return { kind: 'done', result: await storeKeys(tenantId, hostname, env), simulated: false };
     case 'email': {
       const ssh = result('ssh-keys');
-      const to = await emailOfTenant(env.store, tenantId);
+      const to = await tenantEmail(env.store, tenantId);
       if (!to) throw new Error('no email address known for the tenant (no customer email in its stream yet)');
       const sent = await mailer.send({
         to,
@@ -100,11 +98,3 @@ async function storeKeys(tenantId: string, hostname: string, env: StepEnvironmen
   return { vaultPath: written.path, adminPublicKey: admin.publicKey, tenantPublicKey: tenant.publicKey, secretStore: env.ports.secrets.kind };
 }
 
-async function emailOfTenant(store: EventStore, tenantId: string): Promise<string | null> {
-  const recorded = await store.readStream(tenantStream(tenantId));
-  const events = recorded.flatMap((r) => {
-    if (r.type !== 'CustomerUpdated' && r.type !== 'CheckoutSessionCompleted') return [];
-    return [parseDomainEvent(r.type, r.data)];
-  });
-  return tenantEmail(events);
-}

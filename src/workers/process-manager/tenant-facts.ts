@@ -1,9 +1,9 @@
-import { invoiceRef } from '../../../../domain/dunning/decide.ts';
-import { emailAddressIn } from '../../../../domain/dunning/recipient.ts';
-import type { InvoiceRef } from '../../../../domain/dunning/settlement.ts';
-import { safeParseDomainEvent } from '../../../../domain/events/catalogue.ts';
-import type { EventStore, RecordedEvent } from '../../../../domain/ports/event-store.ts';
-import { tenantStream } from '../../../../domain/routing/streams.ts';
+import { invoiceRef } from '../../../domain/dunning/decide.ts';
+import { emailAddressIn } from '../../../domain/tenants/email-address.ts';
+import type { InvoiceRef } from '../../../domain/dunning/settlement.ts';
+import { safeParseDomainEvent } from '../../../domain/events/catalogue.ts';
+import type { EventStore, RecordedEvent } from '../../../domain/ports/event-store.ts';
+import { tenantStream } from '../../../domain/routing/streams.ts';
 
 const PAGE = 500;
 

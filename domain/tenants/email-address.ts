@@ -1,5 +1,5 @@
 import { isRecord } from '../is-record.ts';
-import type { StreamEvent } from './state.ts';
+
 
 const stringAt = (object: unknown, ...path: string[]): string | null => {
   let value: unknown = object;
@@ -14,7 +14,7 @@ const stringAt = (object: unknown, ...path: string[]): string | null => {
  * Session's `customer_details.email` are copies of it taken when they were made, good enough when
  * no customer event has arrived. Null: this event carries none.
  */
-export function emailAddressIn(event: StreamEvent): string | null {
+export function emailAddressIn(event: { readonly type: string; readonly data: unknown }): string | null {
   const data = event.data;
   const object = isRecord(data) && isRecord(data.stripe) ? data.stripe.object : undefined;
   switch (event.type) {
