@@ -175,7 +175,7 @@ describe(`ledger CLI (${testStoreKind} store)`, function () {
       const run = await ledger(['projections', 'status']);
       expect(run.code, run.stderr).to.equal(0);
       const lines = jsonLines(run.stdout);
-      expect(lines.map((l) => l.projection)).to.deep.equal(['routing', 'subscriptions', 'payments', 'invoices', 'payment_methods', 'entitlements', 'audit_log']);
+      expect(lines.map((l) => l.projection)).to.deep.equal(['routing', 'subscriptions', 'payments', 'invoices', 'payment_methods', 'money_movements', 'entitlements', 'audit_log']);
       for (const line of lines) expect(line).to.include({ lag: 0, lastError: null });
     });
 
