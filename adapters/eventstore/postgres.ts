@@ -1,6 +1,6 @@
 import type pg from 'pg';
-import { START, comparePositions, type EventStore, type GlobalPosition } from '../../domain/ports/event-store.ts';
-import { appendWithinTransaction } from './postgres-append.ts';
+import { START, WrongExpectedRevisionError, comparePositions, type EventStore, type GlobalPosition } from '../../domain/ports/event-store.ts';
+import { createGroupCommit } from './postgres-group-commit.ts';
 import { selectAll, selectHead, selectStream } from './postgres-read.ts';
 import { isTransientPostgresError } from './postgres-transient.ts';
 import { startPollingSubscription } from './polling-subscription.ts';
@@ -18,10 +18,14 @@ export interface PostgresEventStoreOptions {
   readonly pollIntervalMs?: number;
   /** Told about each subscription read error that is being retried (for logging). */
   readonly onReadRetry?: (error: unknown, attempt: number, delayMs: number) => void;
+  /** Most concurrent appends committed in one transaction (default 100; 1 turns group commit off). */
+  readonly maxAppendBatch?: number;
 }
 
 const DEFAULT_POLL_INTERVAL_MS = 25;
 const DEFAULT_BATCH_SIZE = 500;
+const DEFAULT_MAX_APPEND_BATCH = 100;
+const DEFAULT_APPENDS_IN_FLIGHT = 4;
 
 /**
  * The event store in Postgres tables created by the ledger's migrations (`adapters/db/migrate.ts`). The pool belongs to the
@@ -35,29 +39,21 @@ export function createPostgresEventStore(pool: pg.Pool, options: PostgresEventSt
   if (!(pollIntervalMs > 0)) throw new RangeError(`pollIntervalMs must be positive, got ${String(pollIntervalMs)}`);
   const lifecycle = storeLifecycle();
   const ensureOpen = lifecycle.ensureOpen;
+  const groupCommit = createGroupCommit(pool, {
+    maxBatch: options.maxAppendBatch ?? DEFAULT_MAX_APPEND_BATCH,
+    // Leave connections for reads and projections (the embedded store has one in all).
+    maxInFlight: Math.max(1, Math.min(DEFAULT_APPENDS_IN_FLIGHT, Math.floor((pool.options.max ?? 10) / 2))),
+  });
 
   return {
     async append(stream, events, appendOptions = {}) {
       ensureOpen('append');
       const { valid, expected } = checkAppend(stream, events, appendOptions);
 
-      const client = await pool.connect();
-      let broken = false;
-      try {
-        await client.query('BEGIN');
-        try {
-          const { written, ...result } = await appendWithinTransaction(client, stream, valid, expected);
-          // Nothing written (pure redelivery, empty append): leave no stream row behind.
-          await client.query(written ? 'COMMIT' : 'ROLLBACK');
-          return result;
-        } catch (error) {
-          await client.query('ROLLBACK').catch(() => { broken = true; });
-          throw error;
-        }
-      } finally {
-        // A client whose ROLLBACK failed has lost its connection: discard it.
-        client.release(broken);
-      }
+      const outcome = await groupCommit({ stream, events: valid, expected });
+      if (outcome instanceof WrongExpectedRevisionError) throw outcome;
+      const { written: _written, ...result } = outcome;
+      return result;
     },
 
     async readStream(stream, readOptions = {}) {
