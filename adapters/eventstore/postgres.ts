@@ -12,17 +12,27 @@ import {
   checkStreamName,
 } from './validate.ts';
 import { storeLifecycle } from './store-lifecycle.ts';
+import { listenForAppends, type AppendWakeUps } from './postgres-notifications.ts';
 
 export interface PostgresEventStoreOptions {
   /** How often a caught-up subscription looks for new events (default 25 ms). */
   readonly pollIntervalMs?: number;
   /** Told about each subscription read error that is being retried (for logging). */
   readonly onReadRetry?: (error: unknown, attempt: number, delayMs: number) => void;
+  /**
+   * Wake subscriptions when an append commits (LISTEN/NOTIFY on a connection of their own),
+   * polling only as a fallback. Not for the embedded store: its socket server sends nothing
+   * unasked, and it has one connection.
+   */
+  readonly listen?: boolean;
+  /** How often a caught-up subscription polls while notices arrive (default 1 s). */
+  readonly idlePollIntervalMs?: number;
   /** Most concurrent appends committed in one transaction (default 100; 1 turns group commit off). */
   readonly maxAppendBatch?: number;
 }
 
 const DEFAULT_POLL_INTERVAL_MS = 25;
+const DEFAULT_IDLE_POLL_INTERVAL_MS = 1_000;
 const DEFAULT_BATCH_SIZE = 500;
 const DEFAULT_MAX_APPEND_BATCH = 100;
 const DEFAULT_APPENDS_IN_FLIGHT = 4;
@@ -38,6 +48,7 @@ export function createPostgresEventStore(pool: pg.Pool, options: PostgresEventSt
   const pollIntervalMs = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
   if (!(pollIntervalMs > 0)) throw new RangeError(`pollIntervalMs must be positive, got ${String(pollIntervalMs)}`);
   const lifecycle = storeLifecycle();
+  let wakeUps: AppendWakeUps | undefined;
   const ensureOpen = lifecycle.ensureOpen;
   const groupCommit = createGroupCommit(pool, {
     maxBatch: options.maxAppendBatch ?? DEFAULT_MAX_APPEND_BATCH,
@@ -99,6 +110,8 @@ export function createPostgresEventStore(pool: pg.Pool, options: PostgresEventSt
         read,
         isTransient: isTransientPostgresError,
         pollIntervalMs,
+        wakeUps: options.listen ? (wakeUps ??= listenForAppends(pool, { retryMs: pollIntervalMs })) : undefined,
+        idlePollIntervalMs: options.idlePollIntervalMs ?? DEFAULT_IDLE_POLL_INTERVAL_MS,
         onReadRetry: options.onReadRetry,
       });
       return lifecycle.track(subscription);
@@ -116,6 +129,7 @@ export function createPostgresEventStore(pool: pg.Pool, options: PostgresEventSt
 
     async close() {
       await lifecycle.close();
+      await wakeUps?.close();
     },
   };
 }
