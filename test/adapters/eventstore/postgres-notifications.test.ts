@@ -1,4 +1,3 @@
-import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import type { EventStore, RecordedEvent } from '../../../domain/ports/event-store.ts';
 import { createPostgresEventStore } from '../../../adapters/eventstore/postgres.ts';
