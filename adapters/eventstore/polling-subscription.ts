@@ -38,6 +38,13 @@ const MAX_RETRY_DELAY_MS = 5_000;
 const POLL_AFTER_NOTICE_MS = 1_000;
 
 /**
+ * Reads woken by notices start at least this far apart: under load a commit lands every few
+ * milliseconds, and one read for several commits costs the database and this process far less
+ * than one each, for a few milliseconds of lag.
+ */
+const MIN_WOKEN_READ_GAP_MS = 10;
+
+/**
  * Catches up in batches from `after`, then polls. Each batch is handed over only after the
  * previous one's promise settled. A handler error ends the subscription at once (`done`
  * rejects): retrying a handler is its owner's decision. A transient read error is retried with
@@ -63,10 +70,11 @@ export function startPollingSubscription(options: PollingSubscriptionOptions): S
 
   let noticed = false;
   let lastNoticeAt = -Infinity;
+  let waitingForNotice = false;
   const unsubscribe = options.wakeUps?.subscribe(() => {
     noticed = true;
     lastNoticeAt = Date.now();
-    wake?.();
+    if (waitingForNotice) wake?.();
   });
   const caughtUpDelay = () => {
     const idle = options.wakeUps?.listening() && Date.now() - lastNoticeAt > POLL_AFTER_NOTICE_MS;
@@ -76,8 +84,14 @@ export function startPollingSubscription(options: PollingSubscriptionOptions): S
   async function run(): Promise<void> {
     let position = options.after;
     let failures = 0;
+    let lastReadAt = -Infinity;
+    let woken = false;
     while (!stopping) {
       let batch: PollBatch;
+      const sinceLastRead = performance.now() - lastReadAt;
+      if (woken && sinceLastRead < MIN_WOKEN_READ_GAP_MS) await pause(MIN_WOKEN_READ_GAP_MS - sinceLastRead);
+      if (stopping) return;
+      lastReadAt = performance.now();
       try {
         batch = await options.read(position, options.batchSize);
         failures = 0;
@@ -96,7 +110,15 @@ export function startPollingSubscription(options: PollingSubscriptionOptions): S
       if (comparePositions(batch.scannedTo, position) > 0) position = batch.scannedTo;
       // A full batch means more is probably waiting, and a notice during the read means a commit
       // the read may have missed: read on without pausing.
-      if (batch.events.length < options.batchSize && !noticed) await pause(caughtUpDelay());
+      woken = false;
+      if (batch.events.length < options.batchSize) {
+        if (!noticed) {
+          waitingForNotice = true;
+          await pause(caughtUpDelay());
+          waitingForNotice = false;
+        }
+        woken = noticed;
+      }
       noticed = false;
     }
   }
