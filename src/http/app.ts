@@ -13,6 +13,7 @@ import { trackIngestHealth } from '../webhooks/ingest-health.ts';
 import { registerHealthRoutes } from './health.ts';
 import { registerOpenApi } from './openapi.ts';
 import { registerWebhookRoutes } from './webhooks.ts';
+import { rememberExistingTenants } from '../webhooks/known-tenants.ts';
 
 export interface HttpAppOptions {
   readonly logger: Logger;
@@ -48,7 +49,7 @@ export function buildHttpApp(ledger: Ledger, options: HttpAppOptions): FastifyIn
   registerWebhookRoutes(app, {
     ingestHealth,
     store: ledger.store,
-    tenantExists: (id) => ledger.tenants.exists(id),
+    tenantExists: rememberExistingTenants((id) => ledger.tenants.exists(id)),
     tenantForStripeObject: (id) => ledger.routing.tenantForStripeObject(id),
     webhookSecrets: options.webhookSecrets,
     logger: options.logger,
