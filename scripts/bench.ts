@@ -1,6 +1,9 @@
 /**
- * `npm run bench`: webhook ingest throughput and latency over HTTP, and projection rebuild speed,
- * on the store in use (DATABASE_URL's server, else the embedded store; the log in EventStoreDB
+ * `npm run bench`: webhook ingest throughput and latency over HTTP at several concurrencies, each
+ * next to its ceilings measured in the same run on the same database (a JSONB insert per
+ * transaction, the same rows in batches, a bare HTTP server that only verifies the signature)
+ * and the ratio; append-to-read-model lag under a steady load; what an idle ledger asks of the
+ * database; projection rebuild speed and peak memory. On the store in use (DATABASE_URL's server, else the embedded store; the log in EventStoreDB
  * when EVENTSTORE_CONNECTION_STRING is set, or in the in-repo wire double with --esdb-double). It
  * never touches your read models: on a server it creates and drops a scratch database, embedded
  * it uses a temp directory. In EventStoreDB it writes streams of new tenants, which stay.
@@ -10,6 +13,9 @@ import { openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Command } from 'commander';
+import pg from 'pg';
+import { Agent, request } from 'node:http';
+import { openDatabase } from '../adapters/db/database.ts';
 import { signStripePayload } from '../adapters/stripe/webhook-signature.ts';
 import { exitOnMistake, positiveCount } from '../src/cli/arguments.ts';
 import { loadConfig } from '../src/config.ts';
@@ -20,22 +26,76 @@ import { readStripeEvent } from '../src/webhooks/read-stripe-event.ts';
 import { catchUpLive } from '../src/workers/live-projections.ts';
 import { scratchStore } from './lib/scratch-store.ts';
 import { syntheticStripeEvent } from './lib/synthetic-stripe-events.ts';
+import { insertCeilings } from './bench/ceilings.ts';
+import { drive, fmt, type Driven } from './bench/drive.ts';
+import { idleTransactionsPerSecond, readModelLag } from './bench/lag.ts';
 
 const SECRET = 'whsec_benchmark_secret';
 const CLI = new URL('../src/cli/main.ts', import.meta.url).pathname;
 const DOUBLE = new URL('./esdb-double.ts', import.meta.url).pathname;
+const BARE = new URL('./bench/bare-webhook-server.ts', import.meta.url).pathname;
+
+const concurrencies = (value: string) => {
+  const list = value.split(',').map((n) => positiveCount(n));
+  return [...new Set(list)].sort((a, b) => a - b);
+};
 
 const options = new Command('bench')
   .exitOverride(exitOnMistake)
-  .option('--requests <n>', 'webhooks to send over HTTP', positiveCount, 3000)
-  .option('--concurrency <n>', 'requests in flight at once', positiveCount, 16)
-  .option('--events <n>', 'events in the log for the rebuild measurement', positiveCount, 20000)
+  .option('--requests <n>', 'webhooks to send over HTTP at each concurrency (a third of it at concurrency 1)', positiveCount, 3000)
+  .option('--concurrency <list>', 'requests in flight at once, comma-separated', concurrencies, [1, 16, 64])
+  .option('--events <n>', 'events in the log for the rebuild measurement', positiveCount, 100_000)
+  .option('--million', 'rebuild at 1,000,000 events (--events 1000000); filling the log takes a while')
+  .option('--lag-rate <n>', 'webhooks a second for the lag measurement', positiveCount, 200)
+  .option('--lag-seconds <n>', 'how long the lag measurement runs', positiveCount, 10)
   .option('--tenants <n>', 'tenants the events are spread over', positiveCount, 20)
   .option('--esdb-double', 'keep the log in the in-repo EventStoreDB wire double (its own process, in memory)')
   .parse()
-  .opts<{ requests: number; concurrency: number; events: number; tenants: number; esdbDouble?: boolean }>();
+  .opts<{ requests: number; concurrency: number[]; events: number; million?: boolean; lagRate: number; lagSeconds: number; tenants: number; esdbDouble?: boolean }>();
+if (options.million) options.events = Math.max(options.events, 1_000_000);
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+const requestsAt = (concurrency: number) => (concurrency === 1 ? Math.ceil(options.requests / 3) : options.requests);
+
+/** A child process that prints its address on its first line of stdout. */
+async function startPrinting(args: string[], env: NodeJS.ProcessEnv): Promise<{ address: string; stop: () => Promise<void> }> {
+  const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const address = await new Promise<string>((resolve, reject) => {
+    let seen = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      seen += chunk.toString();
+      if (seen.includes('\n')) resolve(seen.split('\n')[0]!.trim());
+    });
+    child.on('exit', (code) => reject(new Error(`${args.join(' ')} exited (${code}) before printing its address`)));
+  });
+  return {
+    address,
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      child.kill('SIGTERM');
+      await new Promise((r) => child.on('exit', r));
+    },
+  };
+}
+
+/** Posts signed webhooks to `base` over kept-alive connections; resolves with the Stripe event id once answered 200. */
+function webhookSender(base: string, events: readonly { id: string; body: string }[], connections: number) {
+  const agent = new Agent({ keepAlive: true, maxSockets: connections });
+  const url = new URL('/webhooks/stripe', base);
+  const send = (index: number) =>
+    new Promise<string>((resolve, reject) => {
+      const { id, body } = events[index % events.length]!;
+      const req = request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'stripe-signature': signStripePayload(body, SECRET) } }, (res) => {
+        res.resume();
+        res.on('error', reject);
+        res.on('end', () => (res.statusCode === 200 ? resolve(id) : reject(new Error(`webhook answered ${res.statusCode}`))));
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+  return { send, close: async () => agent.destroy() };
+}
+
+const ratio = (ledger: Driven, ceiling: Driven) => `${(ledger.perSecond / ceiling.perSecond).toFixed(2)}×`;
 
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -98,7 +158,7 @@ async function main() {
         .finally(() => process.exit(130));
     });
   }
-  const env = { ...store.env, ...log.env, STRIPE_WEBHOOK_SIGNING_SECRET: SECRET, LOG_LEVEL: 'info', NODE_ENV: 'production' };
+  const env: NodeJS.ProcessEnv = { ...store.env, ...log.env, STRIPE_WEBHOOK_SIGNING_SECRET: SECRET, LOG_LEVEL: 'info', NODE_ENV: 'test' };
   const config = loadConfig({ ...env });
   const rows: [string, string][] = [['store', store.label], ['event log', log.label], ['machine', `${(await import('node:os')).cpus().length} cores, Node ${process.version}`]];
   try {
@@ -107,6 +167,40 @@ async function main() {
     const tenantIds: string[] = [];
     for (let i = 0; i < options.tenants; i++) tenantIds.push((await ledger.tenants.create(`Bench ${i}`)).tenant.id);
     await ledger.close();
+    const maxConcurrency = Math.max(...options.concurrency);
+    const events = Array.from({ length: options.requests + 100 }, (_, i) => syntheticStripeEvent(tenantIds[i % tenantIds.length]!, i));
+    const bytes = Math.round(events.reduce((n, e) => n + e.body.length, 0) / events.length);
+    rows.push(['webhook bodies', `synthetic signed Stripe deliveries, ${bytes} bytes on average`]);
+
+    // Ceilings (a) and (b), on the same database, before the ledger holds it (the embedded
+    // store serves one process: here, this one, over its one connection).
+    const direct = env.DATABASE_URL
+      ? { pool: new pg.Pool({ connectionString: env.DATABASE_URL, max: maxConcurrency }), close: async () => {} }
+      : await (async () => {
+          const database = await openDatabase({ dataDir: config.dataDir, command: 'bench (ceilings)' });
+          return { pool: database.pool, close: () => database.close() };
+        })();
+    const ceilings = new Map<number, { single: Driven; batched: Driven }>();
+    try {
+      for (const c of options.concurrency) {
+        ceilings.set(c, await insertCeilings(direct.pool, events.slice(0, requestsAt(c)).map((e) => e.body), c));
+      }
+    } finally {
+      if (env.DATABASE_URL) await direct.pool.end();
+      else await direct.close();
+    }
+
+    // Ceiling (c): a bare HTTP server that verifies the signature and answers 200, driven alike.
+    const bare = await startPrinting(['--import', 'tsx', BARE], { ...process.env, STRIPE_WEBHOOK_SIGNING_SECRET: SECRET });
+    const bareSender = webhookSender(bare.address, events, maxConcurrency);
+    const http = new Map<number, Driven>();
+    try {
+      await drive(200, 16, bareSender.send);
+      for (const c of options.concurrency) http.set(c, await drive(requestsAt(c), c, bareSender.send));
+    } finally {
+      await bareSender.close();
+      await bare.stop();
+    }
 
     // 1. Ingest over HTTP against `ledger serve` in its own process, projections running.
     const port = await freePort();
@@ -123,57 +217,65 @@ async function main() {
     serverLogTail = () => readFileSync(serverLog, 'utf8').split('\n').slice(-5).join('\n');
     const base = `http://127.0.0.1:${port}`;
     for (let i = 0; ; i++) {
-      if (i > 300) throw new Error('the server did not start');
+      if (i > 600) throw new Error('the server did not start');
       const ok = await fetch(`${base}/healthz`).then((r) => r.ok, () => false);
       if (ok) break;
       await new Promise((r) => setTimeout(r, 100));
     }
-    const bodies = Array.from({ length: options.requests + 100 }, (_, i) => syntheticStripeEvent(tenantIds[i % tenantIds.length]!, i).body);
-    const send = async (body: string) => {
-      const started = performance.now();
-      const res = await fetch(`${base}/webhooks/stripe`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'stripe-signature': signStripePayload(body, SECRET) },
-        body,
-      });
-      await res.arrayBuffer();
-      if (res.status !== 200) throw new Error(`webhook answered ${res.status}`);
-      return performance.now() - started;
+    // Each delivery once: a redelivery is a duplicate, cheaper than the real thing.
+    let offset = 0;
+    const fresh = (n: number) => {
+      const slice = Array.from({ length: n }, (_, i) => syntheticStripeEvent(tenantIds[(offset + i) % tenantIds.length]!, offset + i));
+      offset += n;
+      return slice;
     };
-    for (const body of bodies.slice(0, 100)) await send(body); // warm-up: JIT, pools
-    const latencies: number[] = [];
-    let next = 100;
-    const started = performance.now();
-    await Promise.all(
-      Array.from({ length: options.concurrency }, async () => {
-        while (next < bodies.length) latencies.push(await send(bodies[next++]!));
-      }),
-    );
-    const seconds = (performance.now() - started) / 1000;
-    latencies.sort((a, b) => a - b);
-    const bytes = Math.round(bodies.reduce((n, b) => n + b.length, 0) / bodies.length);
-    rows.push(
-      ['webhooks sent (signed, over HTTP)', `${latencies.length} at concurrency ${options.concurrency}, ${bytes} bytes each on average`],
-      ['ingest throughput', `${Math.round(latencies.length / seconds)} webhooks/s`],
-      ['ingest latency p50 / p99', `${percentile(latencies, 50).toFixed(1)} ms / ${percentile(latencies, 99).toFixed(1)} ms`],
-    );
+    const warm = webhookSender(base, fresh(100), 16);
+    await drive(100, 4, warm.send); // warm-up: JIT, pools
+    await warm.close();
+    for (const c of options.concurrency) {
+      const sender = webhookSender(base, fresh(requestsAt(c)), c);
+      const ledgerRun = await drive(requestsAt(c), c, sender.send);
+      await sender.close();
+      const { single, batched } = ceilings.get(c)!;
+      const bareRun = http.get(c)!;
+      rows.push(
+        [`concurrency ${c}: ceiling (a) one JSONB insert per transaction`, fmt(single, 'rows')],
+        [`concurrency ${c}: ceiling (b) the same rows, 100 per insert`, fmt(batched, 'rows')],
+        [`concurrency ${c}: ceiling (c) bare HTTP + Stripe signature`, fmt(bareRun, 'requests')],
+        [`concurrency ${c}: ledger ingest (signed webhooks over HTTP)`, fmt(ledgerRun, 'webhooks')],
+        [`concurrency ${c}: ledger / (a), / (b), / (c)`, `${ratio(ledgerRun, single)}, ${ratio(ledgerRun, batched)}, ${ratio(ledgerRun, bareRun)}`],
+      );
+    }
+
+    // Lag and idle need the log's tables and a second session: a Postgres server holding the log.
+    if (env.DATABASE_URL && !env.EVENTSTORE_CONNECTION_STRING) {
+      const watcher = new pg.Pool({ connectionString: env.DATABASE_URL, max: 4 });
+      try {
+        const sender = webhookSender(base, fresh(Math.round(options.lagRate * (options.lagSeconds + 1)) + 10), 64);
+        const lag = await readModelLag(watcher, sender.send, options.lagRate, options.lagSeconds);
+        await sender.close();
+        rows.push(
+          [`append-to-read-model lag at ${options.lagRate} webhooks/s`, `p50 ${lag.p50.toFixed(1)} ms, p99 ${lag.p99.toFixed(1)} ms (${lag.count} webhooks, until all ${lag.projections} projections that follow tenants checkpointed)`],
+        );
+        const idle = await idleTransactionsPerSecond(watcher, 12_000, 20_000);
+        rows.push(['idle ledger: database transactions/s (pg_stat_database)', idle.toFixed(1)]);
+      } finally {
+        await watcher.end();
+      }
+    } else {
+      rows.push(['lag, idle load', 'measured only with the log on a Postgres server (the embedded store serves one process)']);
+    }
     await stopServer();
 
     // 2. Fill the log to --events through the same ingest path, then rebuild every projection.
     ledger = await openLedger(config, { command: 'bench (rebuild)' });
     const deps = { store: ledger.store, tenantExists: async () => true, tenantForStripeObject: async () => null };
-    let count = bodies.length;
-    while (count < options.events) {
-      const batch = Array.from({ length: Math.min(8, options.events - count) }, (_, i) => count + i);
-      await Promise.all(
-        batch.map((i) => {
-          const read = readStripeEvent(syntheticStripeEvent(tenantIds[i % tenantIds.length]!, i).body);
-          if (!read.ok) throw new Error(read.detail);
-          return ingestStripeEvent(deps, read.envelope, new Date());
-        }),
-      );
-      count += batch.length;
-    }
+    const filled = await drive(Math.max(0, options.events - offset), 64, (i) => {
+      const read = readStripeEvent(syntheticStripeEvent(tenantIds[(offset + i) % tenantIds.length]!, offset + i).body);
+      if (!read.ok) throw new Error(read.detail);
+      return ingestStripeEvent(deps, read.envelope, new Date());
+    });
+    const count = offset + filled.count;
     // Live tables first brought to the head, so the rebuild below is timed alone.
     await catchUpLive(ledger);
     await ledger.close();

@@ -53,6 +53,7 @@ const envSchema = z.object({
   BILLING_RATE_LIMIT_WINDOW_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(86_400).default(60)),
   LOG_LEVEL: z.preprocess(emptyAsUndefined, z.enum(LOG_LEVELS).default('info')),
   PROJECTION_RETRY_ATTEMPTS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(100).default(3)),
+  RUN_PROJECTIONS: z.preprocess(emptyAsUndefined, z.enum(['true', 'false']).default('true').transform((v) => v === 'true')),
   PROJECTION_STALL_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(86_400).default(60)),
   DB_STATEMENT_TIMEOUT_MS: milliseconds(DEFAULT_DATABASE_TIMEOUTS.statementMs),
   DB_LOCK_TIMEOUT_MS: milliseconds(DEFAULT_DATABASE_TIMEOUTS.lockMs),
@@ -116,6 +117,8 @@ export interface Config {
   readonly projectionRetryAttempts: number;
   /** How long a projection may stand still with events waiting before /readyz and the log call it stalled. */
   readonly projectionStallSeconds: number;
+  /** Whether `serve` runs the projections and the re-router itself (false: `ledger projections run` does, elsewhere). */
+  readonly runProjections: boolean;
   readonly databaseTimeouts: DatabaseTimeouts;
   /** How long `serve` may take to stop on SIGTERM/SIGINT before it gives up and exits 1. */
   readonly shutdownTimeoutMs: number;
@@ -228,6 +231,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     projectionRetryAttempts: e.PROJECTION_RETRY_ATTEMPTS,
     projectionStallSeconds: e.PROJECTION_STALL_SECONDS,
+    runProjections: e.RUN_PROJECTIONS,
     databaseTimeouts: {
       statementMs: e.DB_STATEMENT_TIMEOUT_MS,
       lockMs: e.DB_LOCK_TIMEOUT_MS,

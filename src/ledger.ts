@@ -164,7 +164,7 @@ interface EventLog {
  */
 function openEventLog(config: Config, database: Database, options: OpenLedgerOptions): EventLog {
   const connectionString = config.eventStoreConnectionString;
-  if (!connectionString) return { kind: 'postgres', description: database.description, store: createPostgresEventStore(database.pool) };
+  if (!connectionString) return { kind: 'postgres', description: database.description, store: createPostgresEventStore(database.pool, { listen: database.kind === 'postgres' }) };
   const store = createEsdbEventStore({
     connectionString,
     pool: database.pool,

@@ -5,10 +5,8 @@ import { buildHttpApp } from './http/app.ts';
 import { openLedger } from './ledger.ts';
 import type { Logger } from './logger.ts';
 import { createMetrics } from './metrics.ts';
-import { liveTarget } from './workers/apply-batch.ts';
-import { runProjection } from './workers/projection-runner.ts';
 import { startProjectionMonitor } from './workers/projection-monitor.ts';
-import { runRerouter } from './workers/rerouter.ts';
+import { startLiveWorkers } from './workers/live-workers.ts';
 import { startProcessManager } from './workers/process-manager/start-process-manager.ts';
 
 const positionText = (position: GlobalPosition) => `${position.commit}/${position.prepare}`;
@@ -41,15 +39,8 @@ export async function serve(config: Config, logger: Logger): Promise<RunningServ
     },
   });
   ledger.stripe?.onBreakerStateChange((state) => metrics.stripeBreaker(state));
-  const runnerOptions = {
-    hooks: { applied: metrics.projectionApplied, failed: metrics.projectionFailed, setAside: metrics.projectionSetAside },
-    leases: ledger.leases,
-    attempts: config.projectionRetryAttempts,
-  };
-  const workers = allProjections.map((projection) =>
-    runProjection(ledger.store, ledger.database.db, liveTarget(projection, ledger.projectionContext), logger, runnerOptions),
-  );
-  const rerouter = runRerouter(ledger.store, ledger.routing, logger);
+  const hooks = { applied: metrics.projectionApplied, failed: metrics.projectionFailed, setAside: metrics.projectionSetAside };
+  const workers = config.runProjections ? startLiveWorkers(ledger, logger, hooks) : null;
   const processManager = startProcessManager(ledger, logger);
   const monitor = startProjectionMonitor({
     store: ledger.store,
@@ -71,7 +62,7 @@ export async function serve(config: Config, logger: Logger): Promise<RunningServ
   // timeouts) while the runners finish their batch; the pool closes once all are done.
   const stopAll = async () => {
     stopping = true;
-    await Promise.all([app.close(), rerouter.stop(), processManager.stop(), monitor.stop(), ...workers.map((w) => w.stop())]);
+    await Promise.all([app.close(), monitor.stop(), processManager.stop(), workers?.stop()]);
     await ledger.close();
   };
   try {

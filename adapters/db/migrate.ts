@@ -1,6 +1,6 @@
 import { Migrator, type Migration, type MigrationProvider } from 'kysely/migration';
 import type { AnyDb } from './database.ts';
-import { eventIdClaims, eventStoreTables } from '../eventstore/postgres-schema.ts';
+import { eventIdClaims, eventStoreAppendFunction, eventStoreTables } from '../eventstore/postgres-schema.ts';
 import { tenantsAndCheckpoints } from './migrations/001-tenants-and-checkpoints.ts';
 import { plans } from './migrations/002-plans.ts';
 import { projectionVersionsAndDeadLetters } from './migrations/005-projection-versions-and-dead-letters.ts';
@@ -32,6 +32,7 @@ const migrations: Record<string, Migration> = {
   '010-simulated-servers': simulatedServers,
   '011-simulated-dns-records': simulatedDnsRecords,
   '012-vps-orders': vpsOrders,
+  '013-event-store-append-function': eventStoreAppendFunction,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

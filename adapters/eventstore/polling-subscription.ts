@@ -18,11 +18,31 @@ export interface PollingSubscriptionOptions {
   /** Read errors that are worth waiting out (the store restarting, a dropped connection). */
   readonly isTransient: (error: unknown) => boolean;
   readonly pollIntervalMs: number;
+  /**
+   * Wake-ups on commits (LISTEN/NOTIFY). While they arrive, a caught-up subscription waits for
+   * one and polls only every `idlePollIntervalMs`, except for a while after a notice.
+   */
+  readonly wakeUps?: { subscribe(wake: () => void): () => void; listening(): boolean } | undefined;
+  readonly idlePollIntervalMs?: number | undefined;
   /** Told about each read error that is being retried, so it can be logged. */
   readonly onReadRetry?: ((error: unknown, attempt: number, delayMs: number) => void) | undefined;
 }
 
 const MAX_RETRY_DELAY_MS = 5_000;
+
+/**
+ * How long after a notice a caught-up subscription still polls at `pollIntervalMs`: a commit
+ * can be hidden behind an older transaction that holds the visibility horizon, and when that one
+ * is not an append (a projection's write, a long read) its end sends no notice.
+ */
+const POLL_AFTER_NOTICE_MS = 1_000;
+
+/**
+ * Reads woken by notices start at least this far apart: under load a commit lands every few
+ * milliseconds, and one read for several commits costs the database and this process far less
+ * than one each, for a few milliseconds of lag.
+ */
+const MIN_WOKEN_READ_GAP_MS = 10;
 
 /**
  * Catches up in batches from `after`, then polls. Each batch is handed over only after the
@@ -48,11 +68,30 @@ export function startPollingSubscription(options: PollingSubscriptionOptions): S
       };
     });
 
+  let noticed = false;
+  let lastNoticeAt = -Infinity;
+  let waitingForNotice = false;
+  const unsubscribe = options.wakeUps?.subscribe(() => {
+    noticed = true;
+    lastNoticeAt = Date.now();
+    if (waitingForNotice) wake?.();
+  });
+  const caughtUpDelay = () => {
+    const idle = options.wakeUps?.listening() && Date.now() - lastNoticeAt > POLL_AFTER_NOTICE_MS;
+    return idle ? (options.idlePollIntervalMs ?? options.pollIntervalMs) : options.pollIntervalMs;
+  };
+
   async function run(): Promise<void> {
     let position = options.after;
     let failures = 0;
+    let lastReadAt = -Infinity;
+    let woken = false;
     while (!stopping) {
       let batch: PollBatch;
+      const sinceLastRead = performance.now() - lastReadAt;
+      if (woken && sinceLastRead < MIN_WOKEN_READ_GAP_MS) await pause(MIN_WOKEN_READ_GAP_MS - sinceLastRead);
+      if (stopping) return;
+      lastReadAt = performance.now();
       try {
         batch = await options.read(position, options.batchSize);
         failures = 0;
@@ -69,12 +108,22 @@ export function startPollingSubscription(options: PollingSubscriptionOptions): S
       if (stopping) return;
       if (batch.events.length > 0) await options.onBatch(batch.events);
       if (comparePositions(batch.scannedTo, position) > 0) position = batch.scannedTo;
-      // A full batch means more is probably waiting: read on without pausing.
-      if (batch.events.length < options.batchSize) await pause(options.pollIntervalMs);
+      // A full batch means more is probably waiting, and a notice during the read means a commit
+      // the read may have missed: read on without pausing.
+      woken = false;
+      if (batch.events.length < options.batchSize) {
+        if (!noticed) {
+          waitingForNotice = true;
+          await pause(caughtUpDelay());
+          waitingForNotice = false;
+        }
+        woken = noticed;
+      }
+      noticed = false;
     }
   }
 
-  const done = run();
+  const done = run().finally(() => unsubscribe?.());
   return {
     done,
     async stop() {

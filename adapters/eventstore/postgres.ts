@@ -1,6 +1,6 @@
 import type pg from 'pg';
-import { START, comparePositions, type EventStore, type GlobalPosition } from '../../domain/ports/event-store.ts';
-import { appendWithinTransaction } from './postgres-append.ts';
+import { START, WrongExpectedRevisionError, comparePositions, type EventStore, type GlobalPosition } from '../../domain/ports/event-store.ts';
+import { createGroupCommit } from './postgres-group-commit.ts';
 import { selectAll, selectHead, selectStream } from './postgres-read.ts';
 import { isTransientPostgresError } from './postgres-transient.ts';
 import { startPollingSubscription } from './polling-subscription.ts';
@@ -12,16 +12,30 @@ import {
   checkStreamName,
 } from './validate.ts';
 import { storeLifecycle } from './store-lifecycle.ts';
+import { listenForAppends, type AppendWakeUps } from './postgres-notifications.ts';
 
 export interface PostgresEventStoreOptions {
   /** How often a caught-up subscription looks for new events (default 25 ms). */
   readonly pollIntervalMs?: number;
   /** Told about each subscription read error that is being retried (for logging). */
   readonly onReadRetry?: (error: unknown, attempt: number, delayMs: number) => void;
+  /**
+   * Wake subscriptions when an append commits (LISTEN/NOTIFY on a connection of their own),
+   * polling only as a fallback. Not for the embedded store: its socket server sends nothing
+   * unasked, and it has one connection.
+   */
+  readonly listen?: boolean;
+  /** How often a caught-up subscription polls while notices arrive (default 1 s). */
+  readonly idlePollIntervalMs?: number;
+  /** Most concurrent appends committed in one transaction (default 100; 1 turns group commit off). */
+  readonly maxAppendBatch?: number;
 }
 
 const DEFAULT_POLL_INTERVAL_MS = 25;
+const DEFAULT_IDLE_POLL_INTERVAL_MS = 1_000;
 const DEFAULT_BATCH_SIZE = 500;
+const DEFAULT_MAX_APPEND_BATCH = 100;
+const DEFAULT_APPENDS_IN_FLIGHT = 4;
 
 /**
  * The event store in Postgres tables created by the ledger's migrations (`adapters/db/migrate.ts`). The pool belongs to the
@@ -34,30 +48,23 @@ export function createPostgresEventStore(pool: pg.Pool, options: PostgresEventSt
   const pollIntervalMs = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
   if (!(pollIntervalMs > 0)) throw new RangeError(`pollIntervalMs must be positive, got ${String(pollIntervalMs)}`);
   const lifecycle = storeLifecycle();
+  let wakeUps: AppendWakeUps | undefined;
   const ensureOpen = lifecycle.ensureOpen;
+  const groupCommit = createGroupCommit(pool, {
+    maxBatch: options.maxAppendBatch ?? DEFAULT_MAX_APPEND_BATCH,
+    // Leave connections for reads and projections (the embedded store has one in all).
+    maxInFlight: Math.max(1, Math.min(DEFAULT_APPENDS_IN_FLIGHT, Math.floor((pool.options.max ?? 10) / 2))),
+  });
 
   return {
     async append(stream, events, appendOptions = {}) {
       ensureOpen('append');
       const { valid, expected } = checkAppend(stream, events, appendOptions);
 
-      const client = await pool.connect();
-      let broken = false;
-      try {
-        await client.query('BEGIN');
-        try {
-          const { written, ...result } = await appendWithinTransaction(client, stream, valid, expected);
-          // Nothing written (pure redelivery, empty append): leave no stream row behind.
-          await client.query(written ? 'COMMIT' : 'ROLLBACK');
-          return result;
-        } catch (error) {
-          await client.query('ROLLBACK').catch(() => { broken = true; });
-          throw error;
-        }
-      } finally {
-        // A client whose ROLLBACK failed has lost its connection: discard it.
-        client.release(broken);
-      }
+      const outcome = await groupCommit({ stream, events: valid, expected });
+      if (outcome instanceof WrongExpectedRevisionError) throw outcome;
+      const { written: _written, ...result } = outcome;
+      return result;
     },
 
     async readStream(stream, readOptions = {}) {
@@ -103,6 +110,8 @@ export function createPostgresEventStore(pool: pg.Pool, options: PostgresEventSt
         read,
         isTransient: isTransientPostgresError,
         pollIntervalMs,
+        wakeUps: options.listen ? (wakeUps ??= listenForAppends(pool, { retryMs: pollIntervalMs })) : undefined,
+        idlePollIntervalMs: options.idlePollIntervalMs ?? DEFAULT_IDLE_POLL_INTERVAL_MS,
         onReadRetry: options.onReadRetry,
       });
       return lifecycle.track(subscription);
@@ -120,6 +129,7 @@ export function createPostgresEventStore(pool: pg.Pool, options: PostgresEventSt
 
     async close() {
       await lifecycle.close();
+      await wakeUps?.close();
     },
   };
 }

@@ -9,6 +9,8 @@ import { LAG_CAP, sampleProjections } from '../workers/projection-monitor.ts';
 import { liveVersion } from '../workers/projection-versions.ts';
 import { retryDeadLetters } from '../workers/retry-dead-letters.ts';
 import { rebuildProjection } from '../workers/rebuild.ts';
+import { startLiveWorkers } from '../workers/live-workers.ts';
+import { createLogger } from '../logger.ts';
 import { projectionNameArgument } from './arguments.ts';
 import { printJsonLine } from './output.ts';
 
@@ -50,6 +52,28 @@ export function registerProjectionCommands(program: Command, withLedger: (run: (
             lastError: checkpoint.lastError,
           });
         }
+      }),
+    );
+
+  projections
+    .command('run')
+    .description('keep every projection and the re-router current, without HTTP, until SIGTERM or SIGINT (for `RUN_PROJECTIONS=false` on the servers)')
+    .action(() =>
+      withLedger(async (ledger) => {
+        const logger = createLogger(ledger.config.logLevel);
+        const workers = startLiveWorkers(ledger, logger);
+        logger.info({ store: ledger.database.description, projections: allProjections.map((p) => p.name) }, 'projections running');
+        const signal = await new Promise<NodeJS.Signals>((resolve) => {
+          process.once('SIGTERM', resolve);
+          process.once('SIGINT', resolve);
+        });
+        logger.info({ signal }, 'stopping projections');
+        setTimeout(() => {
+          process.stderr.write(`Shutdown did not finish within ${ledger.config.shutdownTimeoutMs} ms (SHUTDOWN_TIMEOUT_MS); exiting\n`);
+          process.exit(1);
+        }, ledger.config.shutdownTimeoutMs).unref();
+        await workers.stop();
+        logger.info('stopped');
       }),
     );
 

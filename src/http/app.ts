@@ -21,6 +21,7 @@ import { registerHealthRoutes } from './health.ts';
 import { registerInfrastructureApi } from './infrastructure-api.ts';
 import { registerOpenApi } from './openapi.ts';
 import { registerWebhookRoutes } from './webhooks.ts';
+import { rememberExistingTenants } from '../webhooks/known-tenants.ts';
 
 export interface HttpAppOptions {
   readonly logger: Logger;
@@ -56,7 +57,7 @@ export function buildHttpApp(ledger: Ledger, options: HttpAppOptions): FastifyIn
   registerWebhookRoutes(app, {
     ingestHealth,
     store: ledger.store,
-    tenantExists: (id) => ledger.tenants.exists(id),
+    tenantExists: rememberExistingTenants((id) => ledger.tenants.exists(id)),
     tenantForStripeObject: (id) => ledger.routing.tenantForStripeObject(id),
     webhookSecrets: options.webhookSecrets,
     logger: options.logger,

@@ -11,6 +11,8 @@ export interface CatchUpOptions {
   readonly until?: GlobalPosition | undefined;
   readonly batchSize?: number;
   readonly onProgress?: (applied: number) => void;
+  /** Awaited after each batch is applied, before the next is read. */
+  readonly afterBatch?: (applied: number) => Promise<void>;
   readonly setAside?: SetAsidePolicy;
 }
 
@@ -47,5 +49,6 @@ export async function catchUp(
       throw error;
     }
     options.onProgress?.(applied);
+    await options.afterBatch?.(applied);
   }
 }

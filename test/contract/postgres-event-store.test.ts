@@ -11,7 +11,7 @@ eventStoreContract(`postgres (${testStoreKind})`, async () => {
     await database.close();
     throw error;
   }
-  const store = createPostgresEventStore(database.pool);
+  const store = createPostgresEventStore(database.pool, { listen: testStoreKind === 'postgres' });
   return {
     store,
     async cleanup() {
