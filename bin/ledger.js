@@ -1,7 +1,12 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --liftoff-only
 // The `ledger` command (and `npm start`). Where Node strips TypeScript types itself (22.18+,
 // 23.6+) it runs the sources directly: no compiler loaded into the process, which keeps a CLI
 // command quick and the server small. Older Nodes go through tsx.
+//
+// --liftoff-only: the embedded store is Postgres compiled to WebAssembly, and V8 otherwise spends
+// seconds and hundreds of MB recompiling it with its optimising tier after every start (README,
+// "Memory and start-up"). It changes nothing for a ledger on a Postgres server, which loads no
+// WebAssembly.
 if (!process.features.typescript) {
   const { register } = await import('tsx/esm/api');
   register();
