@@ -19,9 +19,9 @@ import { openLedger, type Ledger } from '../src/ledger.ts';
 import { createLogger } from '../src/logger.ts';
 import { createMetrics } from '../src/metrics.ts';
 import { scratchStore } from './lib/scratch-store.ts';
+import { TS_NODE_ARGS } from './lib/node-args.ts';
 
 const CLI = new URL('../src/cli/main.ts', import.meta.url).pathname;
-const TSX = import.meta.resolve('tsx');
 const T0 = Date.UTC(2026, 0, 1) / 1000;
 
 startCommand();
@@ -91,7 +91,7 @@ async function viaApi(baseUrl: string, apiKey: string, paidTo: string): Promise<
 
 async function viaCli(env: NodeJS.ProcessEnv, to: string): Promise<Measured> {
   const started = performance.now();
-  const child = spawn(process.execPath, ['--import', TSX, CLI, 'finance', 'export', '--from', '2026-01-01', '--to', to, '--format', 'csv'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...TS_NODE_ARGS, CLI, 'finance', 'export', '--from', '2026-01-01', '--to', to, '--format', 'csv'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const baseRss = rssOf(child.pid!);
   const peak = sampleRss(child.pid!);
   let lines = 0;

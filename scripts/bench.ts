@@ -29,6 +29,7 @@ import { syntheticStripeEvent } from './lib/synthetic-stripe-events.ts';
 import { insertCeilings } from './bench/ceilings.ts';
 import { drive, fmt, type Driven } from './bench/drive.ts';
 import { idleTransactionsPerSecond, readModelLag } from './bench/lag.ts';
+import { TS_NODE_ARGS } from './lib/node-args.ts';
 
 const SECRET = 'whsec_benchmark_secret';
 const CLI = new URL('../src/cli/main.ts', import.meta.url).pathname;
@@ -111,7 +112,7 @@ async function eventLog(): Promise<{ env: NodeJS.ProcessEnv; label: string; stop
   const live = process.env.EVENTSTORE_CONNECTION_STRING;
   if (options.esdbDouble) {
     if (live) throw new Error('--esdb-double and EVENTSTORE_CONNECTION_STRING both name a log: choose one');
-    const double = spawn(process.execPath, ['--import', 'tsx', DOUBLE, '--port', String(await freePort())], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const double = spawn(process.execPath, [...TS_NODE_ARGS, DOUBLE, '--port', String(await freePort())], { stdio: ['ignore', 'pipe', 'ignore'] });
     const connectionString = await new Promise<string>((resolve, reject) => {
       let seen = '';
       double.stdout.on('data', (chunk: Buffer) => {
@@ -191,7 +192,7 @@ async function main() {
     }
 
     // Ceiling (c): a bare HTTP server that verifies the signature and answers 200, driven alike.
-    const bare = await startPrinting(['--import', 'tsx', BARE], { ...process.env, STRIPE_WEBHOOK_SIGNING_SECRET: SECRET });
+    const bare = await startPrinting([...TS_NODE_ARGS, BARE], { ...process.env, STRIPE_WEBHOOK_SIGNING_SECRET: SECRET });
     const bareSender = webhookSender(bare.address, events, maxConcurrency);
     const http = new Map<number, Driven>();
     try {
@@ -205,7 +206,7 @@ async function main() {
     // 1. Ingest over HTTP against `ledger serve` in its own process, projections running.
     const port = await freePort();
     const serverLog = join(config.dataDir, 'serve.log');
-    const server = spawn(process.execPath, ['--import', 'tsx', CLI, 'serve'], {
+    const server = spawn(process.execPath, [...TS_NODE_ARGS, CLI, 'serve'], {
       env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
       stdio: ['ignore', openSync(serverLog, 'w'), 'inherit'],
     });
@@ -281,7 +282,7 @@ async function main() {
     await ledger.close();
 
     // `ledger projections rebuild` in a process of its own, so its peak memory is its own.
-    const rebuild = spawn(process.execPath, ['--import', 'tsx', CLI, 'projections', 'rebuild'], {
+    const rebuild = spawn(process.execPath, [...TS_NODE_ARGS, CLI, 'projections', 'rebuild'], {
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'inherit'],
     });

@@ -5,6 +5,7 @@ import { suiteCliStore } from '../support/cli-store.ts';
 import { testStoreKind } from '../support/database.ts';
 import { paidInvoiceEvent } from '../support/invoice-events.ts';
 import { LEDGER_CLI as CLI, runScript, type CliRun } from '../support/cli.ts';
+import { TS_NODE_ARGS } from '../../scripts/lib/node-args.ts';
 
 const SECRET = 'whsec_cli_test_secret';
 
@@ -35,7 +36,7 @@ async function serveSession(env: NodeJS.ProcessEnv): Promise<ServeSession> {
   if (created.code !== 0) throw new Error(`tenants create failed: ${created.stderr}`);
   const { tenantId, apiKey } = jsonLines(created.stdout)[0] as { tenantId: string; apiKey: string };
 
-  const server = spawn(process.execPath, ['--import', 'tsx', CLI, 'serve'], { env: { ...env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' } });
+  const server = spawn(process.execPath, [...TS_NODE_ARGS, CLI, 'serve'], { env: { ...env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' } });
   const exited = new Promise<number | null>((resolve) => server.once('exit', resolve));
   try {
     const url = await new Promise<string>((resolve, reject) => {

@@ -5,12 +5,13 @@ import { suiteCliStore } from '../support/cli-store.ts';
 import { testStoreKind } from '../support/database.ts';
 import { paidInvoiceEvent } from '../support/invoice-events.ts';
 import { LEDGER_CLI as CLI, jsonLines, runScript } from '../support/cli.ts';
+import { TS_NODE_ARGS } from '../../scripts/lib/node-args.ts';
 
 const SECRET = 'whsec_projections_run_test';
 
 /** Starts `ledger <args>` and resolves once its output matched `ready`, with the match. */
 function startLedger(args: string[], env: NodeJS.ProcessEnv, ready: RegExp): Promise<{ child: ChildProcess; match: RegExpExecArray; exited: Promise<number | null> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { env });
+  const child = spawn(process.execPath, [...TS_NODE_ARGS, CLI, ...args], { env });
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   return new Promise((resolve, reject) => {
     let out = '';

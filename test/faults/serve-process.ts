@@ -8,6 +8,7 @@ import { loadConfig } from '../../src/config.ts';
 import { openLedger } from '../../src/ledger.ts';
 import { testServerUrl } from '../support/database.ts';
 import { paidInvoiceEvent } from '../support/invoice-events.ts';
+import { TS_NODE_ARGS } from '../../scripts/lib/node-args.ts';
 
 export const FAULT_TEST_SECRET = 'whsec_fault_test_secret';
 const CLI = new URL('../../src/cli/main.ts', import.meta.url).pathname;
@@ -60,7 +61,7 @@ export function listeningUrl(child: ChildProcess, output: () => string): Promise
 
 /** The real `ledger serve` in a child process. */
 export async function startServe(env: NodeJS.ProcessEnv): Promise<ServeProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...TS_NODE_ARGS, CLI, 'serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));

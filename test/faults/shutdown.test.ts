@@ -10,6 +10,7 @@ import { LEDGER_CLI as CLI, outputLines } from '../support/cli.ts';
 import { testServerUrl, testStoreKind } from '../support/database.ts';
 import { paidInvoiceEvent } from '../support/invoice-events.ts';
 import { childEnv, FAULT_TEST_SECRET, listeningUrl } from './serve-process.ts';
+import { TS_NODE_ARGS } from '../../scripts/lib/node-args.ts';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 
@@ -152,7 +153,7 @@ describe(`stopping the process (${testStoreKind} store)`, function () {
   });
 
   it('gives up at SHUTDOWN_TIMEOUT_MS with a message and exit code 1 when shutdown hangs', async () => {
-    const serve = spawnGroup(process.execPath, ['--import', 'tsx', CLI, 'serve'], await environment({ SHUTDOWN_TIMEOUT_MS: '1000' }));
+    const serve = spawnGroup(process.execPath, [...TS_NODE_ARGS, CLI, 'serve'], await environment({ SHUTDOWN_TIMEOUT_MS: '1000' }));
     started.push(serve);
     const webhook = slowWebhook(await serve.url, 'evt_never_finished');
     await sleep(200);
@@ -166,7 +167,7 @@ describe(`stopping the process (${testStoreKind} store)`, function () {
   });
 
   it('exits at once on a second signal', async () => {
-    const serve = spawnGroup(process.execPath, ['--import', 'tsx', CLI, 'serve'], await environment());
+    const serve = spawnGroup(process.execPath, [...TS_NODE_ARGS, CLI, 'serve'], await environment());
     started.push(serve);
     const webhook = slowWebhook(await serve.url, 'evt_interrupted');
     await sleep(200);
@@ -182,7 +183,7 @@ describe(`stopping the process (${testStoreKind} store)`, function () {
 
   it('ledger migrate with an unreachable database prints one line naming it, without the password, and exits 2', async () => {
     const env = await environment({ DATABASE_URL: 'postgres://ledger:s3cret@127.0.0.1:1/ledger' });
-    const migrate = spawnGroup(process.execPath, ['--import', 'tsx', CLI, 'migrate'], env);
+    const migrate = spawnGroup(process.execPath, [...TS_NODE_ARGS, CLI, 'migrate'], env);
     started.push(migrate);
     migrate.url.catch(() => {});
     const exit = await migrate.exited;
@@ -194,7 +195,7 @@ describe(`stopping the process (${testStoreKind} store)`, function () {
     if (!testServerUrl) this.skip(); // needs a server to ask
     const missing = new URL(testServerUrl);
     missing.pathname = '/ledger_no_such_database';
-    const again = spawnGroup(process.execPath, ['--import', 'tsx', CLI, 'migrate'], await environment({ DATABASE_URL: missing.toString() }));
+    const again = spawnGroup(process.execPath, [...TS_NODE_ARGS, CLI, 'migrate'], await environment({ DATABASE_URL: missing.toString() }));
     started.push(again);
     again.url.catch(() => {});
     const exit = await again.exited;

@@ -7,9 +7,9 @@ import { testServerUrl, testStoreKind } from '../support/database.ts';
 import { suiteTempDirs } from '../support/temp-dirs.ts';
 import { seedLog } from './support/seed-log.ts';
 import { copy, countInStreams, expectSameStreams, openSide, settledLog, type CopySide } from './support/stores.ts';
+import { TS_NODE_ARGS } from '../../scripts/lib/node-args.ts';
 
 const CHILD = new URL('./support/copy-child.ts', import.meta.url).pathname;
-const TSX = import.meta.resolve('tsx');
 const EVENTS = 600;
 const PAGE_SIZE = 20;
 
@@ -70,7 +70,7 @@ describe(`streams copy killed with SIGKILL (${testStoreKind})`, function () {
   });
 
   it('goes on from the last page it saved and ends equal', async () => {
-    const child = spawn(process.execPath, ['--import', TSX, CHILD], {
+    const child = spawn(process.execPath, [...TS_NODE_ARGS, CHILD], {
       env: { PATH: process.env.PATH, HOME: process.env.HOME, COPY_CHILD: JSON.stringify({ ...where, pageSize: PAGE_SIZE }) },
     });
     let stderr = '';

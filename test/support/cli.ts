@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { TS_NODE_ARGS } from '../../scripts/lib/node-args.ts';
 
 export interface CliRun {
   readonly code: number | null;
@@ -8,13 +9,11 @@ export interface CliRun {
 
 export const LEDGER_CLI = new URL('../../src/cli/main.ts', import.meta.url).pathname;
 
-// Resolved here, not by the child: a child started in another directory would not find tsx.
-const TSX = import.meta.resolve('tsx');
 
 /** Runs one of the project's TypeScript entry points in a child process, as `npm run` would, to its end. */
 export function runScript(script: string, args: readonly string[], options: { env: NodeJS.ProcessEnv; cwd?: string }): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', TSX, script, ...args], { env: options.env, cwd: options.cwd });
+    const child = spawn(process.execPath, [...TS_NODE_ARGS, script, ...args], { env: options.env, cwd: options.cwd });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

@@ -7,9 +7,9 @@ import { EventStoreDBClient } from '@eventstore/db-client';
 import serverFeaturesGrpc from '@eventstore/db-client/generated/serverfeatures_grpc_pb.js';
 import sharedPb from '@eventstore/db-client/generated/shared_pb.js';
 import { event } from './double-client.ts';
+import { TS_NODE_ARGS } from '../../../scripts/lib/node-args.ts';
 
 const CLI = new URL('../../../scripts/esdb-double.ts', import.meta.url).pathname;
-const TSX = import.meta.resolve('tsx');
 
 describe('esdb-double command', () => {
   let child: ChildProcessWithoutNullStreams | undefined;
@@ -28,7 +28,7 @@ describe('esdb-double command', () => {
 
   /** Starts the command; resolves with its first line of stdout and what it printed to stderr so far. */
   async function start(...args: string[]): Promise<{ started: ChildProcessWithoutNullStreams; firstLine: string; stderr: () => string }> {
-    const started = spawn(process.execPath, ['--import', TSX, CLI, '--port', '0', ...args], {
+    const started = spawn(process.execPath, [...TS_NODE_ARGS, CLI, '--port', '0', ...args], {
       env: { PATH: process.env.PATH, HOME: process.env.HOME },
     });
     child = started;
