@@ -72,6 +72,8 @@ describe('the finance dashboard in a real browser (GET /finance)', function () {
   });
 
   const openPage = async (path = `/finance?month=${MONTH}`) => {
+    // Each test sees only its own page's errors, in whatever order the tests run.
+    pageErrors.length = 0;
     const page = await context!.newPage();
     page.on('pageerror', (error) => pageErrors.push(error.message));
     page.on('console', (message) => {
