@@ -25,6 +25,9 @@ export interface Database {
   close(): Promise<void>;
 }
 
+/** Connections to a Postgres server: the leases' and the workers' own, and room for requests. */
+export const DEFAULT_POOL_SIZE = 30;
+
 export interface DatabaseOptions {
   /** A Postgres server; when absent the embedded store is started. */
   readonly databaseUrl?: string | undefined;
@@ -65,7 +68,10 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   // two connections' extended-protocol messages (Parse/Bind/Execute) can interleave and bind one
   // query's parameters to another's statement. One connection keeps every query whole; PGlite
   // runs one query at a time anyway.
-  const max = embedded ? 1 : (options.poolSize ?? 10);
+  // On a server, each lease (one per projection, the process manager's) holds a connection of the
+  // pool for as long as its worker runs, and a worker rebuilding under its lease needs more: with
+  // eight read models a pool of 10 left too few, and an upgrade's rebuilds waited on each other.
+  const max = embedded ? 1 : (options.poolSize ?? DEFAULT_POOL_SIZE);
   // PGlite ignores the timeouts (its socket server drops startup parameters, and a SET one
   // never fires: WebAssembly Postgres has no timer signals). They matter less there: one
   // process, one connection, so no other session can hold a lock or sit idle in a
