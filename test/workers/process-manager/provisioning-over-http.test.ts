@@ -2,8 +2,9 @@ import { expect } from 'chai';
 import vault from 'node-vault';
 import { secretPath } from '../../../src/workers/process-manager/provisioning/provisioning-steps.ts';
 import { provisioningStream } from '../../../src/workers/process-manager/provisioning/provisioning-stream.ts';
-import { CLOUDFLARE_DOUBLE_TOKEN, CLOUDFLARE_DOUBLE_ZONE, startCloudflareDouble, type CloudflareDouble } from '../../support/cloudflare-double/server.ts';
-import { HOSTWINDS_DOUBLE_KEY, hostwindsAction, startHostwindsDouble, type HostwindsDouble } from '../../support/hostwinds-double/server.ts';
+import { startCloudflareDouble, type CloudflareDouble } from '../../support/cloudflare-double/server.ts';
+import { hostwindsAction, startHostwindsDouble, type HostwindsDouble } from '../../support/hostwinds-double/server.ts';
+import { providerDoublesEnv } from '../../support/provider-doubles-env.ts';
 import { startSmtpSink, type SmtpSink } from '../../support/smtp-sink/server.ts';
 import type { TestLedger } from '../../support/test-ledger.ts';
 import { testVault, type TestVault } from '../../support/vault.ts';
@@ -26,19 +27,7 @@ describe('provisioning over HTTP (the real adapters against Hostwinds, Cloudflar
     cloudflare = await startCloudflareDouble();
     secrets = await testVault();
     smtp = await startSmtpSink();
-    t = await startProcessManagerLedger({
-      HOSTWINDS_API_KEY: HOSTWINDS_DOUBLE_KEY,
-      HOSTWINDS_API_URL: hostwinds.url,
-      HOSTWINDS_LOCATION_ID: '2',
-      HOSTWINDS_PLAN_ID: '151',
-      HOSTWINDS_IMAGE: 'ubuntu-24.04',
-      CLOUDFLARE_API_TOKEN: CLOUDFLARE_DOUBLE_TOKEN,
-      CLOUDFLARE_ZONE_ID: CLOUDFLARE_DOUBLE_ZONE,
-      CLOUDFLARE_API_URL: cloudflare.url,
-      VAULT_ADDR: secrets.addr,
-      VAULT_TOKEN: secrets.token,
-      SMTP_URL: smtp.url,
-    });
+    t = await startProcessManagerLedger(providerDoublesEnv({ hostwindsUrl: hostwinds.url, cloudflareUrl: cloudflare.url, vault: secrets, smtpUrl: smtp.url }));
   });
   after(async () => {
     await t?.close();
