@@ -4,8 +4,9 @@ import { openProcessPorts } from '../../src/process-ports.ts';
 import { capturingLogger } from '../support/log-capture.ts';
 import { suiteMigratedDatabase } from '../support/migrated-database.ts';
 import { suiteTempDirs } from '../support/temp-dirs.ts';
-import { CLOUDFLARE_DOUBLE_TOKEN, CLOUDFLARE_DOUBLE_ZONE, startCloudflareDouble } from '../support/cloudflare-double/server.ts';
-import { HOSTWINDS_DOUBLE_KEY, startHostwindsDouble } from '../support/hostwinds-double/server.ts';
+import { CLOUDFLARE_DOUBLE_ZONE, startCloudflareDouble } from '../support/cloudflare-double/server.ts';
+import { startHostwindsDouble } from '../support/hostwinds-double/server.ts';
+import { providerDoublesEnv } from '../support/provider-doubles-env.ts';
 import { startSmtpSink } from '../support/smtp-sink/server.ts';
 import { startVaultDouble, VAULT_DOUBLE_TOKEN } from '../support/vault-double/server.ts';
 
@@ -29,17 +30,7 @@ describe('process ports', function () {
     const [hostwinds, cloudflare, vault, smtp] = await Promise.all([startHostwindsDouble(), startCloudflareDouble(), startVaultDouble(), startSmtpSink()]);
     const { logger, lines } = capturingLogger();
     const config = loadConfig({
-      HOSTWINDS_API_KEY: HOSTWINDS_DOUBLE_KEY,
-      HOSTWINDS_API_URL: hostwinds.url,
-      HOSTWINDS_LOCATION_ID: '2',
-      HOSTWINDS_PLAN_ID: '151',
-      HOSTWINDS_IMAGE: 'ubuntu-24.04',
-      CLOUDFLARE_API_TOKEN: CLOUDFLARE_DOUBLE_TOKEN,
-      CLOUDFLARE_ZONE_ID: CLOUDFLARE_DOUBLE_ZONE,
-      CLOUDFLARE_API_URL: cloudflare.url,
-      VAULT_ADDR: vault.url,
-      VAULT_TOKEN: VAULT_DOUBLE_TOKEN,
-      SMTP_URL: smtp.url,
+      ...providerDoublesEnv({ hostwindsUrl: hostwinds.url, cloudflareUrl: cloudflare.url, vault: { addr: vault.url, token: VAULT_DOUBLE_TOKEN }, smtpUrl: smtp.url }),
       EMAIL_FROM: 'billing@ledger.example',
     });
     const ports = openProcessPorts(config, { db: database().db, dataDir: tempDir('ports-'), logger });
