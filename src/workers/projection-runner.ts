@@ -97,6 +97,8 @@ export function runProjection(store: EventStore, db: ProjectionDb, target: Proje
           },
         });
         current = subscription;
+        // Told to stop while it prepared (after the lease, before this): nothing stopped this yet.
+        if (stopping.signal.aborted) await subscription.stop();
         const leaseLost = lease?.lost.then(() => Promise.reject(new LeaseLostError('the lease connection failed')));
         leaseLost?.catch(() => {});
         await (leaseLost ? Promise.race([subscription.done, leaseLost]) : subscription.done);
