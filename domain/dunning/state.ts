@@ -1,6 +1,17 @@
 import { safeParseDomainEvent, type DomainEventOf } from '../events/catalogue.ts';
 import type { DunningStep, ScheduledStep } from '../events/dunning-events.ts';
 
+/**
+ * An email claimed (`…Sending`) and not yet recorded as sent. `count` is how many claims the step
+ * has had: a claim left by an instance that stopped is taken over by a new claim, not reused.
+ */
+export interface EmailClaim {
+  readonly id: string;
+  /** When it was claimed (Unix seconds): a claim is left to its holder for a while (due.ts). */
+  readonly at: number;
+  readonly count: number;
+}
+
 /** One dunning run: a failed invoice, its schedule and how far it got. */
 export interface DunningRun {
   readonly invoiceId: string;
@@ -14,8 +25,8 @@ export interface DunningRun {
   readonly correlationId: string;
   readonly schedule: readonly ScheduledStep[];
   readonly done: readonly DunningStep[];
-  /** Notices claimed (DunningNoticeSending) but not yet recorded as sent: step → the claim's event id. */
-  readonly sending: ReadonlyMap<DunningStep, string>;
+  /** Notices claimed (DunningNoticeSending) but not yet recorded as sent. */
+  readonly sending: ReadonlyMap<DunningStep, EmailClaim>;
   readonly resolved: boolean;
 }
 
@@ -34,7 +45,7 @@ export interface Activation {
   readonly requestedAt: number;
   /** The Stripe event's `created`: an activation the ledger learns of long after it happened gets no email. */
   readonly stripeCreated: number;
-  readonly claimId: string | null;
+  readonly claim: EmailClaim | null;
   readonly confirmed: boolean;
 }
 
@@ -64,6 +75,8 @@ export interface StreamEvent {
   readonly type: string;
   readonly data: unknown;
 }
+
+const nextClaim = (previous: EmailClaim | null | undefined, id: string, at: number): EmailClaim => ({ id, at, count: (previous?.count ?? 0) + 1 });
 
 const withEntry = <K, V>(map: ReadonlyMap<K, V>, key: K, value: V): ReadonlyMap<K, V> => new Map(map).set(key, value);
 
@@ -108,7 +121,10 @@ export function evolveDunning(state: DunningState, recorded: StreamEvent): Dunni
     case 'DunningStarted':
       return evolveStarted(state, recorded.id, event.data);
     case 'DunningNoticeSending':
-      return updateRun(state, event.data.invoiceId, (run) => ({ ...run, sending: new Map(run.sending).set(event.data.step, recorded.id) }));
+      return updateRun(state, event.data.invoiceId, (run) => ({
+        ...run,
+        sending: new Map(run.sending).set(event.data.step, nextClaim(run.sending.get(event.data.step), recorded.id, event.data.at)),
+      }));
     case 'DunningNoticeSent':
       return updateRun(state, event.data.invoiceId, (run) => markStepDone(run, event.data.step));
     case 'AccessSuspended':
@@ -146,7 +162,7 @@ export function evolveDunning(state: DunningState, recorded: StreamEvent): Dunni
           correlationId: recorded.id,
           requestedAt: event.data.at,
           stripeCreated: event.data.stripeCreated,
-          claimId: null,
+          claim: null,
           confirmed: false,
         }),
       };
@@ -154,7 +170,8 @@ export function evolveDunning(state: DunningState, recorded: StreamEvent): Dunni
     case 'ActivationConfirmed': {
       const activation = state.activations.get(event.data.subscriptionId);
       if (!activation) return state;
-      const next = event.type === 'ActivationConfirmed' ? { ...activation, confirmed: true, claimId: null } : { ...activation, claimId: recorded.id };
+      const next =
+        event.type === 'ActivationConfirmed' ? { ...activation, confirmed: true, claim: null } : { ...activation, claim: nextClaim(activation.claim, recorded.id, event.data.at) };
       return { ...state, activations: withEntry(state.activations, activation.subscriptionId, next) };
     }
     default:

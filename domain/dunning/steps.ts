@@ -6,25 +6,32 @@ export function emailKeyFor(tenantId: string, step: Extract<PendingStep, { kind:
   return step.kind === 'notice' ? `dunning/${tenantId}/${step.run.invoiceId}/${step.step}` : `activation/${tenantId}/${step.activation.subscriptionId}`;
 }
 
+/** The claim an email step holds, if any. */
+export const claimOf = (step: Extract<PendingStep, { kind: 'notice' | 'confirm-activation' }>) => (step.kind === 'notice' ? step.claim : step.activation.claim);
+
 /**
  * The claim recorded before an email is sent: appended with an exact expected revision, so of two
- * instances only the one whose claim lands sends. A claimed email is sent again (same key) after a
- * crash, and only then recorded as sent.
+ * instances only the one whose claim lands sends. A claim left by an instance that stopped is
+ * taken over with a new claim (the second, third... of the step, each its own id), which decides
+ * again between instances that find it at once; the email then goes with the same key.
  */
 export function claimEmail(tenantId: string, step: Extract<PendingStep, { kind: 'notice' | 'confirm-activation' }>, now: number): PlannedEvent {
   const idempotencyKey = emailKeyFor(tenantId, step);
+  const previous = claimOf(step);
+  // The first claim keeps the id it always had, so streams recorded before takeovers read the same.
+  const attempt = previous === null ? '' : `/${previous.count + 1}`;
   if (step.kind === 'notice') {
     return planned(
       'DunningNoticeSending',
       { tenantId, at: now, invoiceId: step.run.invoiceId, step: step.step, idempotencyKey },
-      { id: dunningEventId(tenantId, `notice-sending/${step.run.invoiceId}/${step.step}`), correlationId: step.run.correlationId, causationId: step.run.correlationId },
+      { id: dunningEventId(tenantId, `notice-sending/${step.run.invoiceId}/${step.step}${attempt}`), correlationId: step.run.correlationId, causationId: previous?.id ?? step.run.correlationId },
     );
   }
   const subscriptionId = step.activation.subscriptionId;
   return planned(
     'ActivationConfirmationSending',
     { tenantId, at: now, subscriptionId, idempotencyKey },
-    { id: dunningEventId(tenantId, `activation-sending/${subscriptionId}`), correlationId: step.activation.correlationId, causationId: step.activation.correlationId },
+    { id: dunningEventId(tenantId, `activation-sending/${subscriptionId}${attempt}`), correlationId: step.activation.correlationId, causationId: previous?.id ?? step.activation.correlationId },
   );
 }
 

@@ -41,7 +41,9 @@ const applyAll = (state: DunningState, events: readonly PlannedEvent[]) => event
  * performs what is due, one step at a time, each on the stream as just read.
  */
 export function createDunningProcess(options: DunningProcessOptions): ProcessDefinition {
-  const index = createTimerIndex();
+  // Claims this instance took: its own it may retry at once; another instance's wait (due.ts).
+  const ownClaims = new Set<string>();
+  const index = createTimerIndex(ownClaims);
   const planNameForPrice = options.planNameForPrice ?? (() => null);
   const retryAfter = options.retryAfterSeconds ?? 60;
 
@@ -51,8 +53,8 @@ export function createDunningProcess(options: DunningProcessOptions): ProcessDef
     let state = loaded.state;
     let revision = revisionOf(loaded.expected);
     try {
-      for (let step = dueSteps(state, unixNow(context))[0]; step; step = dueSteps(state, unixNow(context))[0]) {
-        const outcome = await performStep(tenantId, step, revision, context, planNameForPrice);
+      for (let step = dueSteps(state, unixNow(context), ownClaims)[0]; step; step = dueSteps(state, unixNow(context), ownClaims)[0]) {
+        const outcome = await performStep(tenantId, step, revision, context, ownClaims, planNameForPrice);
         state = applyAll(state, outcome.recorded);
         revision = outcome.revision;
       }

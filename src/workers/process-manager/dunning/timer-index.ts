@@ -1,4 +1,4 @@
-import { nextDueAt } from '../../../../domain/dunning/due.ts';
+import { nextDueAt, type OwnClaims } from '../../../../domain/dunning/due.ts';
 import { DUNNING_STREAM_PREFIX } from '../../../../domain/dunning/planned-event.ts';
 import { evolveDunning, INITIAL_DUNNING_STATE, type DunningState } from '../../../../domain/dunning/state.ts';
 import { START, type EventStore, type GlobalPosition } from '../../../../domain/ports/event-store.ts';
@@ -21,12 +21,12 @@ interface Entry {
  * seen) and takes the fresh state of every stream it loads itself. It only says where to look:
  * every step is decided again on the stream as read just before acting.
  */
-export function createTimerIndex() {
+export function createTimerIndex(ownClaims: OwnClaims = null) {
   const entries = new Map<string, Entry>();
   let cursor: GlobalPosition = START;
 
   const put = (tenantId: string, state: DunningState, revision: bigint | null, notBefore: number | null = null) => {
-    entries.set(tenantId, { state, revision, nextDue: revision === null ? 0 : nextDueAt(state), notBefore });
+    entries.set(tenantId, { state, revision, nextDue: revision === null ? 0 : nextDueAt(state, ownClaims), notBefore });
   };
 
   return {

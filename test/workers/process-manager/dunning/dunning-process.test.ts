@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { CLAIM_TAKEOVER_SECONDS } from '../../../../domain/dunning/due.ts';
 import { dunningStream } from '../../../../domain/dunning/planned-event.ts';
 import type { Mailer } from '../../../../domain/ports/provisioning.ts';
 import { testStoreKind } from '../../../support/database.ts';
@@ -110,8 +111,22 @@ describe(`dunning process (${testStoreKind} store, test clock)`, function () {
     ]);
   });
 
+  it('a send that fails is tried again by the same instance a minute later, under the claim it holds', async () => {
+    let failing = true;
+    h = await startHarness({
+      mailer: (outbox): Mailer => ({ kind: outbox.kind, send: (message) => (failing ? Promise.reject(new Error('SMTP unreachable')) : outbox.send(message)) }),
+    });
+    await h.deliver(webhooks.customer(h.tenantId), webhooks.failed(h.tenantId, 'in_1'));
+    expect(await h.runDue()).to.deep.equal(new Date(h.clock.now().getTime() + 60_000));
+    failing = false;
+    h.clock.advance(60_000);
+    await h.runDue();
+    expect(await h.outbox()).to.have.length(1);
+    expect(await h.dunningTypes()).to.deep.equal(['DunningStarted', 'DunningNoticeSending', 'DunningNoticeSent']);
+  });
+
   for (const crash of ['before sending', 'after sending'] as const) {
-    it(`a crash ${crash} the notice: the next instance sends it once and records it`, async () => {
+    it(`a crash ${crash} the notice: the next instance leaves the claim to its holder for a while, then takes it over and sends once`, async () => {
       let crashing = true;
       h = await startHarness({
         mailer: (outbox): Mailer => ({
@@ -125,17 +140,56 @@ describe(`dunning process (${testStoreKind} store, test clock)`, function () {
         }),
       });
       await h.deliver(webhooks.customer(h.tenantId), webhooks.failed(h.tenantId, 'in_1'));
-      // A failed step is tried again a minute later (the runner sleeps until then).
-      expect(await h.runDue()).to.deep.equal(new Date(h.clock.now().getTime() + 60_000));
+      const claimedAt = h.clock.now().getTime();
+      await h.runDue();
       expect(await h.dunningTypes()).to.deep.equal(['DunningStarted', 'DunningNoticeSending']);
       expect(await h.outbox()).to.have.length(crash === 'after sending' ? 1 : 0);
       crashing = false;
       await h.restart();
+      // The claim may belong to an instance still sending: the new one waits for the takeover.
+      expect(await h.runDue()).to.deep.equal(new Date(claimedAt + CLAIM_TAKEOVER_SECONDS * 1000));
+      expect(await h.dunningTypes()).to.deep.equal(['DunningStarted', 'DunningNoticeSending']);
+      h.clock.set(new Date(claimedAt + CLAIM_TAKEOVER_SECONDS * 1000));
       await h.runDue();
       expect(await h.outbox()).to.have.length(1);
-      expect(await h.dunningTypes()).to.deep.equal(['DunningStarted', 'DunningNoticeSending', 'DunningNoticeSent']);
+      expect(await h.dunningTypes()).to.deep.equal(['DunningStarted', 'DunningNoticeSending', 'DunningNoticeSending', 'DunningNoticeSent']);
     });
   }
+
+  it('two instances at once: a notice the other instance is sending is not sent again', async () => {
+    let sends = 0;
+    let inMailer!: () => void;
+    const entered = new Promise<void>((resolve) => (inMailer = resolve));
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    h = await startHarness({
+      mailer: (outbox): Mailer => ({
+        kind: outbox.kind,
+        async send(message) {
+          if (++sends === 1) {
+            inMailer();
+            await released;
+          }
+          return outbox.send(message);
+        },
+      }),
+    });
+    await h.deliver(webhooks.customer(h.tenantId), webhooks.failed(h.tenantId, 'in_1'));
+    const first = h.process;
+    await h.restart();
+    const firstRun = first.runDue(h.context);
+    await entered;
+    // The first instance has claimed the notice and is in the mailer; the second looks now.
+    await h.runDue();
+    expect(sends, 'the second instance left the claimed notice to the first').to.equal(1);
+    release();
+    await firstRun;
+    h.clock.advance(CLAIM_TAKEOVER_SECONDS * 1000);
+    await Promise.all([h.runDue(), first.runDue(h.context)]);
+    expect(sends).to.equal(1);
+    expect(await h.outbox()).to.have.length(1);
+    expect(await h.dunningTypes()).to.deep.equal(['DunningStarted', 'DunningNoticeSending', 'DunningNoticeSent']);
+  });
 
   it('two instances at once: each notice is claimed and sent by one of them', async () => {
     let sends = 0;
