@@ -9,6 +9,7 @@ import { deleteCheckpoint, readCheckpoint, setCheckpoint } from './checkpoints.t
 import { discardDeadLetters, moveDeadLetters } from './dead-letters.ts';
 import { catchUp } from './catch-up.ts';
 import { liveVersion, tablesExist } from './projection-versions.ts';
+import { copyTableGrants } from './table-grants.ts';
 import { DEFAULT_SET_ASIDE_POLICY, type SetAsideEvent, type SetAsidePolicy } from './set-aside.ts';
 
 export interface TableComparison {
@@ -125,6 +126,7 @@ async function rebuildHoldingLease(
       const tables: TableComparison[] = [];
       for (const table of projection.tables) tables.push(outdated ? await countRows(trx, schema, table) : await compareTables(trx, table, schema));
       for (const table of projection.tables) {
+        await copyTableGrants(trx, { schema: 'public', table }, { schema, table });
         await sql`drop table if exists public.${sql.id(table)}`.execute(trx);
         await sql`alter table ${sql.id(schema, table)} set schema public`.execute(trx);
       }

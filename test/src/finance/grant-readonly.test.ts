@@ -2,7 +2,9 @@ import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { FINANCE_TABLES } from '../../../projections/finance-tables.ts';
+import { allProjections } from '../../../projections/all.ts';
 import { grantFinanceReadonly } from '../../../src/finance/grant-readonly.ts';
+import { rebuildProjection } from '../../../src/workers/rebuild.ts';
 import { testServerUrl } from '../../support/database.ts';
 import { startTestLedger, type TestLedger } from '../../support/test-ledger.ts';
 
@@ -57,6 +59,14 @@ import { startTestLedger, type TestLedger } from '../../support/test-ledger.ts';
     ]) {
       expect(await asRole(statement), statement).to.equal('denied');
     }
+  });
+
+  it('keeps the role\'s grants when a rebuild swaps in new finance tables', async () => {
+    await grantFinanceReadonly(t.ledger.database, role);
+    const finance = allProjections.filter((p) => p.tables.some((table) => (FINANCE_TABLES as readonly string[]).includes(table)));
+    for (const projection of finance) await rebuildProjection(t.ledger.store, t.ledger.database.db, projection, t.ledger.projectionContext);
+    for (const table of FINANCE_TABLES) expect(await asRole(`select * from public.${table} limit 1`), table).to.equal('allowed');
+    expect(await asRole("update public.payments set status = 'refunded'")).to.equal('denied');
   });
 
   it('refuses a role name that would need quoting or is one of Postgres\'s own', async () => {
