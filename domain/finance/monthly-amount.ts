@@ -96,9 +96,17 @@ function pricedItems(object: z.output<typeof subscriptionObject>, fallbackQuanti
   return items.length ? items : null;
 }
 
-/** The discounts an event shows in full: the older API's `discount`, and `discounts` entries Stripe expanded (ids alone say nothing of the amount). */
-function discountsOf(object: z.output<typeof subscriptionObject>, at: number): z.output<typeof coupon>[] {
-  const candidates = [object.discount, ...(Array.isArray(object.discounts) ? object.discounts : [])];
+/** A discount object by its id (`di_…`), as a `customer.discount.*` event showed it; undefined when none did. */
+export type DiscountById = (id: string) => unknown;
+
+/**
+ * The discounts an event shows: the older API's `discount`, and the `discounts` entries, which the
+ * current API sends as bare ids unless expanded; an id is looked up in `discountById` (the ids
+ * alone say nothing of the amount).
+ */
+function discountsOf(object: z.output<typeof subscriptionObject>, at: number, discountById: DiscountById): z.output<typeof coupon>[] {
+  const listed = Array.isArray(object.discounts) ? object.discounts : [];
+  const candidates = [object.discount, ...listed.map((entry) => (typeof entry === 'string' ? discountById(entry) : entry))];
   const coupons: z.output<typeof coupon>[] = [];
   const seen = new Set<unknown>();
   for (const candidate of candidates) {
@@ -143,6 +151,7 @@ export function monthlyAmount(
   snapshot: { priceId: string | null; quantity: number | null },
   at: number,
   knownPrice: (priceId: string) => KnownPrice | null,
+  discountById: DiscountById = () => undefined,
 ): MonthlyAmount | null {
   const parsed = subscriptionObject.safeParse(stripeObject);
   const object = parsed.success ? parsed.data : { items: null, discount: null, discounts: null };
@@ -156,6 +165,6 @@ export function monthlyAmount(
   // Stripe bills every item of a subscription in one currency on one interval.
   if (items.some((i) => i.currency !== first.currency || i.interval !== first.interval || i.count !== first.count)) return null;
   const perInterval = items.reduce((sum, i) => sum + i.amount, 0n);
-  const monthly = perMonth(applyDiscounts(perInterval, first.currency, discountsOf(object, at)), first.interval, first.count);
+  const monthly = perMonth(applyDiscounts(perInterval, first.currency, discountsOf(object, at, discountById)), first.interval, first.count);
   return { currency: first.currency, amountMinor: roundHalfUp(monthly.num, monthly.den) };
 }

@@ -4,7 +4,7 @@ import { normaliseCurrency } from '../money.ts';
 import { TENANT_STREAM_PREFIX } from '../routing/streams.ts';
 import { shouldApplySubscriptionEvent, type SubscriptionEventType } from '../subscriptions/apply-rule.ts';
 import { monthStart, monthsBetween, nextMonth } from './months.ts';
-import { monthlyAmount, type KnownPrice, type MonthlyAmount } from './monthly-amount.ts';
+import { monthlyAmount, type DiscountById, type KnownPrice, type MonthlyAmount } from './monthly-amount.ts';
 
 /*
  * The log folded into what the revenue figures need, one event at a time, in any order: Stripe
@@ -44,12 +44,18 @@ export interface SubscriptionAtBoundary {
   readonly mrr: MonthlyAmount | null;
   readonly unpriced: boolean;
   readonly cancellationReason: string | null;
+  /**
+   * Prices it again once the whole log is read, when the object named discounts by id only (the
+   * current API): the `customer.discount.*` event that tells what they take off may come later in
+   * the log. Absent when the object showed everything.
+   */
+  readonly reprice?: (discountById: DiscountById) => MonthlyAmount | null;
 }
 
 export interface SubscriptionHistory {
   readonly tenantId: string;
   /** `atBoundary[k]`: its state from events created before boundary k (k = 0 is the first month's start). */
-  readonly atBoundary: (SubscriptionAtBoundary | null)[];
+  atBoundary: (SubscriptionAtBoundary | null)[];
   /** The earliest `created` of an event showing it bring in revenue. */
   firstRevenueAt: number | null;
 }
@@ -96,6 +102,8 @@ export interface RevenueState {
   readonly paidAt: Map<string, number>;
   readonly refunds: Map<string, RefundedCharge>;
   readonly disputes: Map<string, Dispute>;
+  /** Discount objects by id, from `customer.discount.*` events: the newest `created` of each. */
+  readonly discounts: Map<string, { readonly created: number; readonly object: unknown }>;
   readonly counts: MonthCounts[];
   eventsRead: number;
 }
@@ -120,6 +128,7 @@ export function emptyRevenueState(from: string, to: string): RevenueState {
     paidAt: new Map(),
     refunds: new Map(),
     disputes: new Map(),
+    discounts: new Map(),
     counts: months.map(() => ({ events: 0, late: 0, testMode: 0, succeededPayments: 0, failedAttempts: 0 })),
     eventsRead: 0,
   };
@@ -163,6 +172,7 @@ export function foldRevenueEvent(state: RevenueState, event: LoggedEvent, option
   }
   if (!stripe) return;
   if (stripe.type.startsWith('charge.dispute.')) return foldDispute(state, event.data, created);
+  if (stripe.type.startsWith('customer.discount.')) return foldDiscount(state, event.data, created);
   switch (event.type) {
     case 'SubscriptionCreated':
     case 'SubscriptionUpdated':
@@ -184,7 +194,9 @@ export function foldRevenueEvent(state: RevenueState, event: LoggedEvent, option
 function foldSubscription(state: RevenueState, event: DomainEventOf<SubscriptionEventType>, tenantId: string, options: RevenueFoldOptions): void {
   const { subscription: s, stripe } = event.data;
   const earning = REVENUE_STATUSES.has(s.status);
-  const amount = earning ? monthlyAmount(stripe.object, s, stripe.created, options.knownPrice) : null;
+  const price = (discountById: DiscountById) => (earning ? monthlyAmount(stripe.object, s, stripe.created, options.knownPrice, discountById) : null);
+  const amount = price(discountIdLookup(state));
+  const namesDiscountsById = Array.isArray(stripe.object.discounts) && stripe.object.discounts.some((d) => typeof d === 'string');
   const next: SubscriptionAtBoundary = {
     lastEventCreated: stripe.created,
     type: event.type,
@@ -193,6 +205,7 @@ function foldSubscription(state: RevenueState, event: DomainEventOf<Subscription
     mrr: amount && amount.amountMinor > 0n ? amount : null,
     unpriced: earning && amount === null,
     cancellationReason: s.cancellationReason,
+    ...(earning && namesDiscountsById ? { reprice: price } : {}),
   };
   let history = state.subscriptions.get(s.id);
   if (!history) {
@@ -258,4 +271,36 @@ function foldDispute(state: RevenueState, data: unknown, created: number): void 
   // A dispute is settled once its status is won or lost (charge.dispute.closed says so; so may a later update).
   const status = object.status ?? '';
   if (CLOSED_DISPUTE_STATUSES.has(status) && (!dispute.closed || created >= dispute.closed.at)) dispute.closed = { at: created, status };
+}
+
+const discountIdLookup = (state: RevenueState): DiscountById => (id) => state.discounts.get(id)?.object;
+
+function foldDiscount(state: RevenueState, data: unknown, created: number): void {
+  const parsed = z.looseObject({ stripe: z.looseObject({ object: z.looseObject({ id: z.string() }) }) }).safeParse(data);
+  if (!parsed.success) return;
+  const { object } = parsed.data.stripe;
+  const known = state.discounts.get(object.id);
+  if (!known || created >= known.created) state.discounts.set(object.id, { created, object });
+}
+
+/**
+ * Prices again, with every discount the log showed, the subscription states that named their
+ * discounts by id: called once the log is read, so the figures do not depend on whether the
+ * discount's event came before or after the subscription's.
+ */
+export function settleDiscounts(state: RevenueState): void {
+  const lookup = discountIdLookup(state);
+  const settled = new Map<SubscriptionAtBoundary, SubscriptionAtBoundary>();
+  for (const history of state.subscriptions.values()) {
+    history.atBoundary = history.atBoundary.map((entry) => {
+      if (!entry?.reprice) return entry;
+      let done = settled.get(entry);
+      if (!done) {
+        const amount = entry.reprice(lookup);
+        done = { ...entry, mrr: amount && amount.amountMinor > 0n ? amount : null, unpriced: amount === null };
+        settled.set(entry, done);
+      }
+      return done;
+    });
+  }
 }

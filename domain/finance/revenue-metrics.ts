@@ -1,4 +1,4 @@
-import { emptyRevenueState, foldRevenueEvent, type LoggedEvent, type RevenueFoldOptions, type RevenueState } from './revenue-fold.ts';
+import { emptyRevenueState, foldRevenueEvent, settleDiscounts, type LoggedEvent, type RevenueFoldOptions, type RevenueState } from './revenue-fold.ts';
 import { revenueReport, type RevenueReport } from './revenue-report.ts';
 
 /**
@@ -16,7 +16,10 @@ export function revenueMetrics(options: RevenueFoldOptions): RevenueMetrics {
     add(events) {
       for (const event of events) foldRevenueEvent(state, event, options);
     },
-    report: () => revenueReport(state, options.recordedBefore),
+    report() {
+      settleDiscounts(state);
+      return revenueReport(state, options.recordedBefore);
+    },
   };
 }
 

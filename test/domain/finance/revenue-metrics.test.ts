@@ -112,3 +112,76 @@ describe('revenue metrics over a seeded history', () => {
     expect(then.recordedBefore).to.deep.equal(new Date('2026-04-01T00:00:00Z'));
   });
 });
+
+describe('revenue metrics: current API discounts named by id', () => {
+  const tenant = LETTER_TENANTS.A;
+  const at = (iso: string) => Date.parse(iso) / 1000;
+  const source = (type: string, created: number, object: Record<string, unknown>) => ({ eventId: `evt_${type}_${created}`, type, created, apiVersion: '2025-03-31.basil', livemode: true, object, previousAttributes: null });
+  // The current API lists a subscription's discounts as ids; what they take off comes in customer.discount.* events.
+  const subscription = {
+    type: 'SubscriptionCreated',
+    created: at('2026-01-05T10:00:00Z'),
+    data: {
+      tenantId: tenant,
+      customerId: 'cus_A',
+      stripe: source('customer.subscription.created', at('2026-01-05T10:00:00Z'), {
+        id: 'sub_cur',
+        object: 'subscription',
+        status: 'active',
+        items: { object: 'list', data: [{ id: 'si_1', quantity: 2, price: { id: 'price_pro', currency: 'usd', unit_amount: 10_000, recurring: { interval: 'month', interval_count: 1 } } }] },
+        discounts: ['di_cur'],
+        metadata: { tenant_id: tenant },
+      }),
+      subscription: {
+        id: 'sub_cur',
+        status: 'active',
+        priceId: 'price_pro',
+        quantity: 2,
+        currentPeriodStart: at('2026-01-05T10:00:00Z'),
+        currentPeriodEnd: at('2026-02-05T10:00:00Z'),
+        cancelAtPeriodEnd: false,
+        cancelAt: null,
+        canceledAt: null,
+        endedAt: null,
+        cancellationReason: null,
+        trialEnd: null,
+        created: at('2026-01-05T10:00:00Z'),
+        pendingPriceId: null,
+        metadata: { tenant_id: tenant },
+      },
+    },
+  };
+  const discount = {
+    type: 'StripeEventRecorded',
+    created: at('2026-01-05T10:00:01Z'),
+    data: {
+      tenantId: tenant,
+      customerId: 'cus_A',
+      stripe: source('customer.discount.created', at('2026-01-05T10:00:01Z'), {
+        id: 'di_cur',
+        object: 'discount',
+        customer: 'cus_A',
+        subscription: 'sub_cur',
+        coupon: { id: 'co_20', percent_off: 20, amount_off: null, currency: null, duration: 'forever' },
+        end: null,
+      }),
+      reason: 'unmodelled_type',
+      detail: null,
+    },
+  };
+  const janUsd = (events: readonly { type: string; data: unknown }[]) => {
+    const metrics = revenueMetrics({ from: '2026-01', to: '2026-01', recordedBefore: null, knownPrice: () => null });
+    metrics.add(events.map((e) => ({ type: e.type, streamName: `tenant-${tenant}`, data: e.data, recordedAt: new Date('2026-01-06T00:00:00Z') })));
+    return currency(month(metrics.report(), '2026-01'), 'USD');
+  };
+
+  it('applies the discount its customer.discount event describes, whichever comes first in the log', () => {
+    // 2 × 10000, 20% off = 16000
+    expect(janUsd([subscription, discount])).to.deep.include({ endMinor: 16_000n, newMinor: 16_000n });
+    expect(janUsd([discount, subscription])).to.deep.include({ endMinor: 16_000n, newMinor: 16_000n });
+  });
+
+  it('counts the full price when no event ever described the discount', () => {
+    expect(janUsd([subscription])).to.deep.include({ endMinor: 20_000n });
+  });
+});
