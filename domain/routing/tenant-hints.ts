@@ -2,6 +2,7 @@ import { isRecord } from '../is-record.ts';
 import { customerIdOf } from '../stripe/customer-id.ts';
 import type { StripeEventEnvelope } from '../stripe/envelope.ts';
 import { isUuid } from '../ids.ts';
+import { paymentIdsOf } from './payment-ids.ts';
 
 export interface TenantHints {
   /** The tenant the object names itself; null when it names none. */
@@ -13,6 +14,12 @@ export interface TenantHints {
    * tenant is the one its invoice was routed to.
    */
   readonly invoiceId: string | null;
+  /**
+   * The charge and payment intent the object pays, refunds or disputes: a dispute carries neither
+   * customer nor metadata, so its tenant is the one an event naming its charge was routed to.
+   */
+  readonly chargeId: string | null;
+  readonly paymentIntentId: string | null;
 }
 
 /** What a Stripe event's object says about its tenant, in the order of DESIGN.md "Streams". */
@@ -29,7 +36,13 @@ export function tenantHints(envelope: StripeEventEnvelope): TenantHints {
     tenantId: canonicalTenantId(candidates.map(nonEmpty).find((id) => id !== null) ?? null),
     customerId: customerIdOf(object),
     invoiceId: object.object === 'invoice_payment' ? nonEmpty(expandedId(object.invoice)) : null,
+    ...paymentIdsOf(object),
   };
+}
+
+/** The Stripe objects whose recorded tenant is the event's, most telling first. */
+export function linkedObjectHints(hints: TenantHints): string[] {
+  return [hints.customerId, hints.invoiceId, hints.chargeId, hints.paymentIntentId].filter((id): id is string => id !== null);
 }
 
 /** The tenant named by the event itself wins; the link recorded at checkout is the fallback. */

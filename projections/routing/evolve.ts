@@ -1,4 +1,5 @@
 import { isStripeDomainEvent, type StripeDomainEvent } from '../../domain/events/catalogue.ts';
+import { paymentIdsOfEvent } from '../../domain/routing/payment-ids.ts';
 import { UNROUTED_STREAM } from '../../domain/routing/streams.ts';
 import { BatchRows } from '../batch-rows.ts';
 import type { ProjectedEvent } from '../projection.ts';
@@ -18,11 +19,15 @@ export function routingRows(read: { links?: StripeObjectLinkRow[]; parked?: Park
   };
 }
 
-/** The Stripe objects a tenant event links to its tenant: its customer and, for an invoice event, the invoice. */
+/**
+ * The Stripe objects a tenant event links to its tenant: its customer, for an invoice event the
+ * invoice, and the charge and payment intent it names (a dispute names nothing else).
+ */
 export function linkedObjectIds({ event }: ProjectedEvent): string[] {
   const invoiceId = 'invoice' in event.data ? event.data.invoice.id : null;
   const customerId = 'customerId' in event.data ? event.data.customerId : null;
-  return [customerId, invoiceId].filter((id): id is string => !!id);
+  const { chargeId, paymentIntentId } = isStripeDomainEvent(event) ? paymentIdsOfEvent(event) : { chargeId: null, paymentIntentId: null };
+  return [...new Set([customerId, invoiceId, chargeId, paymentIntentId].filter((id): id is string => !!id))];
 }
 
 /** Folds a batch's events, in log order, over the rows it read. */
@@ -47,6 +52,11 @@ export function foldRouting(rows: RoutingRows, events: readonly ProjectedEvent[]
   }
 }
 
+function paymentIds(event: StripeDomainEvent): Pick<ParkedEventRow, 'stripe_charge_id' | 'stripe_payment_intent_id'> {
+  const { chargeId, paymentIntentId } = paymentIdsOfEvent(event);
+  return { stripe_charge_id: chargeId, stripe_payment_intent_id: paymentIntentId };
+}
+
 function parkedRow(event: StripeDomainEvent, recorded: ProjectedEvent['recorded']): ParkedEventRow {
   const { customerId, stripe } = event.data;
   const hint = recorded.metadata['tenantHint'];
@@ -57,6 +67,7 @@ function parkedRow(event: StripeDomainEvent, recorded: ProjectedEvent['recorded'
     stripe_type: stripe.type,
     stripe_customer_id: customerId,
     stripe_invoice_id: event.type === 'InvoicePaymentPaid' ? event.data.invoicePayment.invoiceId : null,
+    ...paymentIds(event),
     hinted_tenant_id: typeof hint === 'string' ? hint : null,
     stripe_created: fromUnixSeconds(stripe.created),
     rerouted_to: null,

@@ -6,14 +6,15 @@ import { foldRouting, linkedObjectIds, routingRows } from './evolve.ts';
 import type { ParkedEventRow, StripeObjectLinkRow } from './rows.ts';
 
 /**
- * What ingest needs to route and re-route: which tenant each Stripe customer and invoice
- * belongs to (learnt from events routed by metadata or checkout), and which events are parked
- * in `unrouted` waiting for such a link. A parked event is marked once its copy appears in a
- * tenant stream.
+ * What ingest needs to route and re-route: which tenant each Stripe customer, invoice, charge
+ * and payment intent belongs to (learnt from events routed by metadata, checkout or an earlier
+ * link), and which events are parked in `unrouted` waiting for such a link. A parked event is
+ * marked once its copy appears in a tenant stream.
  */
 export const routingProjection: Projection = {
   name: 'routing',
-  version: 1,
+  // 2: charges and payment intents are linked, and parked events keep the ones they name.
+  version: 2,
   streamPrefixes: [TENANT_STREAM_PREFIX, UNROUTED_STREAM],
   tables: ['stripe_object_links', 'parked_events'],
   // Every event may park, link or mark a parked one done.
@@ -37,6 +38,8 @@ export const routingProjection: Projection = {
       .addColumn('stripe_type', 'text', (c) => c.notNull())
       .addColumn('stripe_customer_id', 'text')
       .addColumn('stripe_invoice_id', 'text')
+      .addColumn('stripe_charge_id', 'text')
+      .addColumn('stripe_payment_intent_id', 'text')
       .addColumn('hinted_tenant_id', 'text')
       .addColumn('stripe_created', 'timestamptz', (c) => c.notNull())
       .addColumn('rerouted_to', 'text')

@@ -1,4 +1,4 @@
-/** Which tenant a Stripe customer or invoice belongs to, as first learnt from an event. */
+/** Which tenant a Stripe customer, invoice, charge or payment intent belongs to, as first learnt from an event. */
 export interface StripeObjectLinkRow {
   stripe_object_id: string;
   tenant_id: string;
@@ -13,6 +13,9 @@ export interface ParkedEventRow {
   stripe_type: string;
   stripe_customer_id: string | null;
   stripe_invoice_id: string | null;
+  /** The charge and payment intent it pays, refunds or disputes: all a dispute names. */
+  stripe_charge_id: string | null;
+  stripe_payment_intent_id: string | null;
   hinted_tenant_id: string | null;
   stripe_created: Date;
   rerouted_to: string | null;

@@ -2,7 +2,7 @@ import { gzipSync } from 'node:zlib';
 import { eventIdForStripeEvent } from '../../domain/ids.ts';
 import { EventTooLargeError, type EventStore, type Json } from '../../domain/ports/event-store.ts';
 import { reduceOversizeEvent, type OversizeNote } from '../../domain/stripe/oversize-event.ts';
-import { resolveTenant, tenantHints } from '../../domain/routing/tenant-hints.ts';
+import { linkedObjectHints, resolveTenant, tenantHints } from '../../domain/routing/tenant-hints.ts';
 import { tenantStream, UNROUTED_STREAM } from '../../domain/routing/streams.ts';
 import type { StripeEventEnvelope } from '../../domain/stripe/envelope.ts';
 import { translateStripeEvent, translateUnreadableStripeEvent } from '../../domain/stripe/translate.ts';
@@ -12,7 +12,7 @@ import type { UnstorableReason } from '../../domain/storable-json.ts';
 export interface IngestDeps {
   readonly store: EventStore;
   readonly tenantExists: (tenantId: string) => Promise<boolean>;
-  /** The tenant a Stripe customer or invoice was routed to before (the routing projection). */
+  /** The tenant a Stripe customer, invoice, charge or payment intent was routed to before (the routing projection). */
   readonly tenantForStripeObject: (stripeObjectId: string) => Promise<string | null>;
 }
 
@@ -50,8 +50,8 @@ export async function ingestStripeEvent(
   // event is parked with the hint and re-routed if that tenant appears.
   const namedTenant = hints.tenantId && (await deps.tenantExists(hints.tenantId)) ? hints.tenantId : null;
   let linkedTenant: string | null = null;
-  for (const objectId of namedTenant ? [] : [hints.customerId, hints.invoiceId]) {
-    linkedTenant ??= objectId ? await deps.tenantForStripeObject(objectId) : null;
+  for (const objectId of namedTenant ? [] : linkedObjectHints(hints)) {
+    linkedTenant ??= await deps.tenantForStripeObject(objectId);
   }
   const tenantId = resolveTenant({ ...hints, tenantId: namedTenant }, linkedTenant);
   const extra: { [key: string]: Json } = hints.tenantId && !namedTenant ? { tenantHint: hints.tenantId } : {};
