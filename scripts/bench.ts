@@ -14,9 +14,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import pg from 'pg';
-import { Agent, request } from 'node:http';
 import { openDatabase } from '../adapters/db/database.ts';
-import { signStripePayload } from '../adapters/stripe/webhook-signature.ts';
 import { exitOnMistake, positiveCount } from '../src/cli/arguments.ts';
 import { loadConfig } from '../src/config.ts';
 import { describeEventStore } from '../adapters/eventstore/esdb/describe.ts';
@@ -28,6 +26,7 @@ import { scratchStore } from './lib/scratch-store.ts';
 import { syntheticStripeEvent } from './lib/synthetic-stripe-events.ts';
 import { insertCeilings } from './bench/ceilings.ts';
 import { drive, fmt, type Driven } from './bench/drive.ts';
+import { webhookSender as sender } from './bench/webhook-sender.ts';
 import { idleTransactionsPerSecond, readModelLag } from './bench/lag.ts';
 import { TS_NODE_ARGS } from './lib/node-args.ts';
 
@@ -78,23 +77,7 @@ async function startPrinting(args: string[], env: NodeJS.ProcessEnv): Promise<{ 
   };
 }
 
-/** Posts signed webhooks to `base` over kept-alive connections; resolves with the Stripe event id once answered 200. */
-function webhookSender(base: string, events: readonly { id: string; body: string }[], connections: number) {
-  const agent = new Agent({ keepAlive: true, maxSockets: connections });
-  const url = new URL('/webhooks/stripe', base);
-  const send = (index: number) =>
-    new Promise<string>((resolve, reject) => {
-      const { id, body } = events[index % events.length]!;
-      const req = request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'stripe-signature': signStripePayload(body, SECRET) } }, (res) => {
-        res.resume();
-        res.on('error', reject);
-        res.on('end', () => (res.statusCode === 200 ? resolve(id) : reject(new Error(`webhook answered ${res.statusCode}`))));
-      });
-      req.on('error', reject);
-      req.end(body);
-    });
-  return { send, close: async () => agent.destroy() };
-}
+const webhookSender = (base: string, events: readonly { id: string; body: string }[], connections: number) => sender(base, events, connections, SECRET);
 
 const ratio = (ledger: Driven, ceiling: Driven) => `${(ledger.perSecond / ceiling.perSecond).toFixed(2)}×`;
 
