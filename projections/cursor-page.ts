@@ -1,4 +1,4 @@
-import { sql, type Expression, type ExpressionBuilder, type SelectQueryBuilder, type SqlBool } from 'kysely';
+import { sql, type Compilable, type Expression, type ExpressionBuilder, type SelectQueryBuilder, type SqlBool } from 'kysely';
 import { isUuid } from '../domain/ids.ts';
 
 /**
@@ -63,6 +63,12 @@ export interface KeysetPage<Row> {
 }
 
 /**
+ * Runs a page's query in place of Kysely's `execute()` (same SQL and parameters): how an export
+ * reads its batches (src/finance/export-rows.ts says why).
+ */
+export type RowsOf = (query: Compilable) => Promise<unknown[]>;
+
+/**
  * One page of `query` (already filtered) in `order` after `cursor`; 'invalid_cursor' for a cursor
  * this server did not issue.
  */
@@ -70,14 +76,15 @@ export async function keysetPage<Row>(
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   query: SelectQueryBuilder<any, any, any>,
   order: KeysetOrder & { readonly valueFormat: keyof typeof VALUE_FORMATS },
-  options: { limit: number; cursor?: string | undefined },
+  options: { limit: number; cursor?: string | undefined; rowsOf?: RowsOf | undefined },
 ): Promise<KeysetPage<Row> | 'invalid_cursor'> {
   if (options.cursor) {
     const position = decodeCursor(options.cursor, order.valueFormat);
     if (!position) return 'invalid_cursor';
     query = query.where((eb) => afterPosition(eb, order, position));
   }
-  const rows = (await query.orderBy(order.column, order.direction).orderBy('id', order.direction).limit(options.limit + 1).execute()) as Row[];
+  const ordered = query.orderBy(order.column, order.direction).orderBy('id', order.direction).limit(options.limit + 1);
+  const rows = (options.rowsOf ? await options.rowsOf(ordered) : await ordered.execute()) as Row[];
   const page = rows.slice(0, options.limit);
   const last = page.at(-1);
   return { rows: page, nextCursor: rows.length > options.limit && last ? encodeCursor(positionOf(last as Record<string, unknown>, order)) : null };

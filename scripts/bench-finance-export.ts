@@ -2,12 +2,17 @@
  * `npm run bench:finance-export`: seeds payments into a scratch store and exports them as CSV
  * through the API (GET /api/v1/finance/payments?format=csv) and the CLI (`ledger finance export`),
  * printing rows/s and the peak resident memory sampled during each export. It exports a tenth of
- * the rows first, then all of them: flat memory is the same peak for both. The payments are
- * written straight into the read model (the export reads nothing else); on a server it uses a
- * scratch database, embedded a temp directory, so your data is never touched.
+ * the rows first, then all of them: flat memory is the same peak for both. Each export runs a
+ * second time with a full collection every 200 ms, for the live heap beside the RSS: RSS also
+ * counts the garbage V8 has yet to collect, the live heap only what is still referenced (it
+ * grows with the rows only if something is kept per row). The payments are written straight
+ * into the read model (the export reads nothing else); on a server it uses a scratch database,
+ * embedded a temp directory, so your data is never touched.
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { Command } from 'commander';
 import { sql } from 'kysely';
 import { withoutStatementTimeout } from '../adapters/db/long-running.ts';
@@ -18,10 +23,12 @@ import { buildHttpApp } from '../src/http/app.ts';
 import { openLedger, type Ledger } from '../src/ledger.ts';
 import { createLogger } from '../src/logger.ts';
 import { createMetrics } from '../src/metrics.ts';
+import { LIVE_HEAP_LINE, sampleLiveHeap } from './lib/live-heap.ts';
 import { scratchStore } from './lib/scratch-store.ts';
 import { TS_NODE_ARGS } from './lib/node-args.ts';
 
 const CLI = new URL('../src/cli/main.ts', import.meta.url).pathname;
+const PROBE = new URL('./lib/live-heap-probe.ts', import.meta.url).pathname;
 const T0 = Date.UTC(2026, 0, 1) / 1000;
 
 startCommand();
@@ -31,6 +38,10 @@ const options = new Command('bench-finance-export')
   .option('--tenants <n>', 'tenants they are spread over', positiveCount, 50)
   .parse()
   .opts<{ payments: number; tenants: number }>();
+
+// A full collection on demand, for the API's live heap (server and client are this process).
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
 
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
 
@@ -78,20 +89,32 @@ interface Measured {
   baseRss: number;
 }
 
-async function viaApi(baseUrl: string, apiKey: string, paidTo: string): Promise<Measured> {
+/** The RSS run, then the live heap from a second run with full collections. */
+type Measure = (liveHeap: boolean) => Promise<Measured & { liveHeap?: number }>;
+
+async function measured(run: Measure): Promise<Measured & { liveHeap: number }> {
+  const plain = await run(false);
+  const { liveHeap, rows } = await run(true);
+  if (liveHeap === undefined || rows !== plain.rows) throw new Error(`the live heap run exported ${rows} rows, not ${plain.rows}`);
+  return { ...plain, liveHeap };
+}
+
+const viaApi = (baseUrl: string, apiKey: string, paidTo: string): Measure => async (liveHeap) => {
   const baseRss = process.memoryUsage.rss();
   const peak = sampleRss(process.pid);
+  const live = liveHeap ? sampleLiveHeap(gc) : undefined;
   const started = performance.now();
   const response = await fetch(`${baseUrl}/api/v1/finance/payments?format=csv&sort=paid_at&paid_to=${paidTo}`, { headers: { authorization: `Bearer ${apiKey}` } });
   if (!response.ok || !response.body) throw new Error(`the API answered ${response.status}: ${await response.text()}`);
   let lines = 0;
   for await (const chunk of response.body) for (const byte of chunk as Uint8Array) if (byte === 10) lines++;
-  return { rows: lines - 1, seconds: (performance.now() - started) / 1000, peakRss: peak(), baseRss };
-}
+  return { rows: lines - 1, seconds: (performance.now() - started) / 1000, peakRss: peak(), baseRss, liveHeap: live?.() };
+};
 
-async function viaCli(env: NodeJS.ProcessEnv, to: string): Promise<Measured> {
+const viaCli = (env: NodeJS.ProcessEnv, to: string): Measure => async (liveHeap) => {
   const started = performance.now();
-  const child = spawn(process.execPath, [...TS_NODE_ARGS, CLI, 'finance', 'export', '--from', '2026-01-01', '--to', to, '--format', 'csv'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const probe = liveHeap ? ['--expose-gc', '--import', PROBE] : [];
+  const child = spawn(process.execPath, [...TS_NODE_ARGS, ...probe, CLI, 'finance', 'export', '--from', '2026-01-01', '--to', to, '--format', 'csv'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const baseRss = rssOf(child.pid!);
   const peak = sampleRss(child.pid!);
   let lines = 0;
@@ -103,11 +126,12 @@ async function viaCli(env: NodeJS.ProcessEnv, to: string): Promise<Measured> {
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   const peakRss = peak();
   if (code !== 0) throw new Error(`ledger finance export exited ${code}: ${stderr}`);
-  return { rows: lines - 1, seconds: (performance.now() - started) / 1000, peakRss, baseRss };
-}
+  const live = LIVE_HEAP_LINE.exec(stderr);
+  return { rows: lines - 1, seconds: (performance.now() - started) / 1000, peakRss, baseRss, liveHeap: live ? Number(live[1]) : undefined };
+};
 
-function line(how: string, m: Measured): string {
-  return `${how.padEnd(5)} ${String(m.rows).padStart(7)} rows in ${m.seconds.toFixed(1).padStart(5)} s: ${String(Math.round(m.rows / m.seconds)).padStart(6)} rows/s, peak RSS ${mib(m.peakRss)} (at start ${mib(m.baseRss)})`;
+function line(how: string, m: Measured & { liveHeap: number }): string {
+  return `${how.padEnd(5)} ${String(m.rows).padStart(7)} rows in ${m.seconds.toFixed(1).padStart(5)} s: ${String(Math.round(m.rows / m.seconds)).padStart(6)} rows/s, peak RSS ${mib(m.peakRss)} (at start ${mib(m.baseRss)}), live heap after GC ${mib(m.liveHeap)}`;
 }
 
 const store = await scratchStore();
@@ -126,8 +150,8 @@ try {
     try {
       const { secret } = await ledger.apiKeys.issue({ scope: 'finance', name: 'bench' });
       // Server and client in this one process: the RSS is both.
-      console.log(line('API', await viaApi(address, secret, tenthTo)));
-      console.log(line('API', await viaApi(address, secret, '2027-01-01T00:00:00Z')));
+      console.log(line('API', await measured(viaApi(address, secret, tenthTo))));
+      console.log(line('API', await measured(viaApi(address, secret, '2027-01-01T00:00:00Z'))));
     } finally {
       await app.close();
     }
@@ -135,8 +159,8 @@ try {
     await ledger.close();
   }
   // The embedded store admits one process: the CLI runs once the ledger above is closed.
-  console.log(line('CLI', await viaCli(env, tenthTo)));
-  console.log(line('CLI', await viaCli(env, '2027-01-01')));
+  console.log(line('CLI', await measured(viaCli(env, tenthTo))));
+  console.log(line('CLI', await measured(viaCli(env, '2027-01-01'))));
 } finally {
   await store.drop();
 }

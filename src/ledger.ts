@@ -23,6 +23,7 @@ import { createInvoiceQueries, type InvoiceQueries } from '../projections/invoic
 import { createPaymentMethodQueries, type PaymentMethodQueries } from '../projections/payment-methods/queries.ts';
 import { createPaymentQueries, type PaymentQueries } from '../projections/payments/queries.ts';
 import { createFinancePaymentQueries, type FinancePaymentQueries } from '../projections/payments/finance-queries.ts';
+import { rowsByCallback } from './finance/export-rows.ts';
 import { createMoneyMovementQueries, type MoneyMovementQueries } from '../projections/money-movements/queries.ts';
 import { createSubscriptionQueries, type SubscriptionQueries } from '../projections/subscriptions/queries.ts';
 import type { ProjectionContext } from '../projections/projection.ts';
@@ -122,7 +123,7 @@ export async function openLedger(config: Config, options: OpenLedgerOptions): Pr
       paymentMethods: createPaymentMethodQueries(database.db),
       entitlements: createEntitlementQueries(database.db, plans),
       audit: createAuditQueries(database.db),
-      financePayments: createFinancePaymentQueries(database.db),
+      financePayments: createFinancePaymentQueries(database.db, { exportRows: rowsByCallback(database.pool) }),
       moneyMovements: createMoneyMovementQueries(database.db),
       plans,
       stripe,

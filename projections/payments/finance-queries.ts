@@ -1,5 +1,5 @@
 import type { Kysely, SelectQueryBuilder } from 'kysely';
-import { allPages, keysetPage, type KeysetOrder, type KeysetPage } from '../cursor-page.ts';
+import { allPages, keysetPage, type KeysetOrder, type KeysetPage, type RowsOf } from '../cursor-page.ts';
 import type { PaymentRow } from './rows.ts';
 
 /** What finance may narrow payments to: every filter optional, all of them together. */
@@ -25,9 +25,12 @@ function orderOf(sort: FinancePaymentSort) {
   return sort.endsWith('amount') ? { column: 'amount_minor', direction, valueFormat: 'integer' as const } : { column: 'paid_at', direction, valueFormat: 'timestamp' as const };
 }
 
-/** Cross-tenant reads of the payments read model, for finance keys and the export. */
+/**
+ * Cross-tenant reads of the payments read model, for finance keys and the export. `exportRows`
+ * runs the export's batch queries (default: Kysely's own `execute()`).
+ */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function createFinancePaymentQueries(db: Kysely<any>) {
+export function createFinancePaymentQueries(db: Kysely<any>, reads: { exportRows?: RowsOf } = {}) {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const filtered = (filters: FinancePaymentFilters): SelectQueryBuilder<any, any, any> => {
     let query = db.selectFrom('payments').selectAll();
@@ -50,7 +53,8 @@ export function createFinancePaymentQueries(db: Kysely<any>) {
 
     /** Every matching row, read in keyset batches (constant memory). */
     all(filters: FinancePaymentFilters, options: { sort: FinancePaymentSort; batchSize?: number }): AsyncGenerator<PaymentRow> {
-      return allPages((cursor) => this.page(filters, { sort: options.sort, limit: options.batchSize ?? 1000, cursor }));
+      const order = orderOf(options.sort);
+      return allPages((cursor) => keysetPage<PaymentRow>(filtered(filters), order, { limit: options.batchSize ?? 1000, cursor, rowsOf: reads.exportRows }));
     },
   };
 }
