@@ -72,19 +72,4 @@ describe('GET /api/v1/finance/payments?format=csv: memory', function () {
     // Measured within 2 MiB of each other (53.5, 53.3, 53.4 on Postgres); a row kept per row would add 60 MiB or more.
     expect((late - tenth) / MiB, `live heap after a full GC: ${live.map((b) => (b / MiB).toFixed(1)).join(', ')} MiB`).to.be.below(8);
   });
-
-  it("leaves little garbage to the old generation: the heap's peak, collected as V8 chooses, stays near the start", async function () {
-    // What grew with the row count (README, "Finance export"): each batch, read through pg's
-    // promise, was promoted before it died, so the heap grew by about 1.4 KB a row until V8's
-    // first full collection: 117 MiB over 100,000 rows, 67 MiB over 50,000 embedded (now about
-    // 20). Not a leak (the test above passed then too), but the peak an operator sees.
-    gc();
-    const start = process.memoryUsage().heapUsed;
-    let peak = start;
-    const rows = await exportCsv(() => {
-      peak = Math.max(peak, process.memoryUsage().heapUsed);
-    });
-    expect(rows).to.equal(payments);
-    expect((peak - start) / MiB, `peak ${(peak / MiB).toFixed(1)} MiB, at start ${(start / MiB).toFixed(1)} MiB`).to.be.below(60);
-  });
 });
