@@ -14,7 +14,8 @@ export interface PollingSubscriptionOptions {
   readonly after: GlobalPosition;
   readonly batchSize: number;
   readonly onBatch: (events: readonly RecordedEvent[]) => Promise<void>;
-  readonly read: (after: GlobalPosition, limit: number) => Promise<PollBatch>;
+  /** `woken`: a commit's notice brought this read on (so a look at the log begun since that notice will do). */
+  readonly read: (after: GlobalPosition, limit: number, woken: boolean) => Promise<PollBatch>;
   /** Read errors that are worth waiting out (the store restarting, a dropped connection). */
   readonly isTransient: (error: unknown) => boolean;
   readonly pollIntervalMs: number;
@@ -93,7 +94,7 @@ export function startPollingSubscription(options: PollingSubscriptionOptions): S
       if (stopping) return;
       lastReadAt = performance.now();
       try {
-        batch = await options.read(position, options.batchSize);
+        batch = await options.read(position, options.batchSize, woken);
         failures = 0;
       } catch (error) {
         if (stopping) return;

@@ -3,7 +3,7 @@ import { START, WrongExpectedRevisionError, comparePositions, type EventStore, t
 import { createGroupCommit } from './postgres-group-commit.ts';
 import { selectAll, selectHead, selectStream } from './postgres-read.ts';
 import { isTransientPostgresError } from './postgres-transient.ts';
-import { startPollingSubscription } from './polling-subscription.ts';
+import { startPollingSubscription, type PollBatch } from './polling-subscription.ts';
 import {
   checkAppend,
   checkBatchSize,
@@ -11,6 +11,7 @@ import {
   checkReadStreamOptions,
   checkStreamName,
 } from './validate.ts';
+import { createSharedTail } from './shared-tail.ts';
 import { storeLifecycle } from './store-lifecycle.ts';
 import { listenForAppends, type AppendWakeUps } from './postgres-notifications.ts';
 
@@ -29,6 +30,8 @@ export interface PostgresEventStoreOptions {
   readonly idlePollIntervalMs?: number;
   /** Most concurrent appends committed in one transaction (default 100; 1 turns group commit off). */
   readonly maxAppendBatch?: number;
+  /** Newest events kept for the subscriptions to share (default 2,000; see shared-tail.ts). 0: each reads alone. */
+  readonly sharedTailEvents?: number;
 }
 
 const DEFAULT_POLL_INTERVAL_MS = 25;
@@ -36,6 +39,7 @@ const DEFAULT_IDLE_POLL_INTERVAL_MS = 1_000;
 const DEFAULT_BATCH_SIZE = 500;
 const DEFAULT_MAX_APPEND_BATCH = 100;
 const DEFAULT_APPENDS_IN_FLIGHT = 4;
+const DEFAULT_SHARED_TAIL_EVENTS = 2_000;
 
 /**
  * The event store in Postgres tables created by the ledger's migrations (`adapters/db/migrate.ts`). The pool belongs to the
@@ -50,6 +54,32 @@ export function createPostgresEventStore(pool: pg.Pool, options: PostgresEventSt
   const lifecycle = storeLifecycle();
   let wakeUps: AppendWakeUps | undefined;
   const ensureOpen = lifecycle.ensureOpen;
+
+  /** A subscription's read on its own: filtered in the database. */
+  const readFiltered = async (after: GlobalPosition, limit: number, prefixes: readonly string[] | undefined): Promise<PollBatch> => {
+    // Filtered: note the head *before* reading. Every event up to it is already below the
+    // horizon, so the read (a later snapshot) sees them all; if it was not cut short by
+    // the limit, nothing up to the head is left to find and the next poll starts there.
+    const head = prefixes ? await selectHead(pool) : undefined;
+    const events = await selectAll(pool, { after, prefixes, limit });
+    let scannedTo = events.at(-1)?.position ?? after;
+    if (head && events.length < limit && comparePositions(head, scannedTo) > 0) scannedTo = head;
+    return { events, scannedTo };
+  };
+  const tailEvents = options.sharedTailEvents ?? DEFAULT_SHARED_TAIL_EVENTS;
+  let tail: { read: (after: GlobalPosition, limit: number, prefixes: readonly string[] | undefined, woken: boolean) => Promise<PollBatch> } | undefined;
+  const sharedTail = () =>
+    (tail ??=
+      tailEvents > 0
+        ? createSharedTail({
+            readAll: (after, limit) => selectAll(pool, { after, prefixes: undefined, limit }),
+            readFiltered,
+            capacity: tailEvents,
+            fetchSize: Math.min(tailEvents, 1_000),
+            notices: appendWakeUps(),
+          })
+        : { read: readFiltered });
+  const appendWakeUps = () => (options.listen ? (wakeUps ??= listenForAppends(pool, { retryMs: pollIntervalMs })) : undefined);
   const groupCommit = createGroupCommit(pool, {
     maxBatch: options.maxAppendBatch ?? DEFAULT_MAX_APPEND_BATCH,
     // Leave connections for reads and projections (the embedded store has one in all).
@@ -92,16 +122,8 @@ export function createPostgresEventStore(pool: pg.Pool, options: PostgresEventSt
       if (typeof subscribeOptions.onBatch !== 'function') throw new TypeError('subscribe: onBatch must be a function');
       const prefixes = subscribeOptions.streamPrefixes;
 
-      const read = async (after: GlobalPosition, limit: number) => {
-        // Filtered: note the head *before* reading. Every event up to it is already below the
-        // horizon, so the read (a later snapshot) sees them all; if it was not cut short by
-        // the limit, nothing up to the head is left to find and the next poll starts there.
-        const head = prefixes ? await selectHead(pool) : undefined;
-        const events = await selectAll(pool, { after, prefixes, limit });
-        let scannedTo = events.at(-1)?.position ?? after;
-        if (head && events.length < limit && comparePositions(head, scannedTo) > 0) scannedTo = head;
-        return { events, scannedTo };
-      };
+      const tailOfLog = sharedTail();
+      const read = (after: GlobalPosition, limit: number, woken: boolean) => tailOfLog.read(after, limit, prefixes, woken);
 
       const subscription = startPollingSubscription({
         after: subscribeOptions.after ?? START,
@@ -110,7 +132,7 @@ export function createPostgresEventStore(pool: pg.Pool, options: PostgresEventSt
         read,
         isTransient: isTransientPostgresError,
         pollIntervalMs,
-        wakeUps: options.listen ? (wakeUps ??= listenForAppends(pool, { retryMs: pollIntervalMs })) : undefined,
+        wakeUps: appendWakeUps(),
         idlePollIntervalMs: options.idlePollIntervalMs ?? DEFAULT_IDLE_POLL_INTERVAL_MS,
         onReadRetry: options.onReadRetry,
       });
