@@ -11,6 +11,7 @@ import { openSync, readdirSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
+import pg from 'pg';
 import { exitOnMistake, positiveCount } from '../src/cli/arguments.ts';
 import { startCommand } from '../src/cli/command-start.ts';
 import { loadConfig } from '../src/config.ts';
@@ -47,19 +48,26 @@ function cpuSecondsOf(pid: number): number {
   }
 }
 
-/** CPU seconds of every process named postgres on this machine (the server the store is on, when it is local). */
-function postgresCpuSeconds(): number {
-  let total = 0;
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres') total += cpuSecondsOf(Number(entry));
-    } catch {
-      // gone meanwhile
-    }
+/**
+ * The Postgres processes that work for this run: the backends connected to its scratch database
+ * and the server's writers (WAL, checkpoints), not other databases' sessions on a shared server.
+ */
+async function postgresPids(databaseUrl: string | undefined): Promise<number[]> {
+  if (!databaseUrl) return [];
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ pid: number }>(
+      `SELECT pid FROM pg_stat_activity
+        WHERE (datname = current_database() AND pid <> pg_backend_pid()) OR backend_type IN ('walwriter', 'checkpointer', 'background writer')`,
+    );
+    return rows.map((row) => row.pid);
+  } finally {
+    await client.end();
   }
-  return total;
 }
+
+const cpuSecondsOfAll = (pids: readonly number[]) => new Map(pids.map((pid) => [pid, cpuSecondsOf(pid)]));
 
 async function main() {
   const store = await scratchStore();
@@ -95,7 +103,9 @@ async function main() {
     await warm.close();
 
     const sender = webhookSender(base, events.slice(200), options.concurrency, SECRET);
-    const before = { ledger: cpuSecondsOf(server.pid!), postgres: postgresCpuSeconds(), driver: process.cpuUsage() };
+    // The server's pool is open by now (warmed up): its backends are the ones to watch.
+    const watched = cpuSecondsOfAll(await postgresPids(env.DATABASE_URL));
+    const before = { ledger: cpuSecondsOf(server.pid!), driver: process.cpuUsage() };
     const fromUs = Number(process.hrtime.bigint() / 1000n);
     const run = await drive(options.requests, options.concurrency, sender.send);
     const toUs = Number(process.hrtime.bigint() / 1000n);
@@ -103,7 +113,8 @@ async function main() {
     const driverUsage = process.cpuUsage(before.driver);
     const used = {
       ledger: cpuSecondsOf(server.pid!) - before.ledger,
-      postgres: postgresCpuSeconds() - before.postgres,
+      // A backend that ended meanwhile took its CPU time with it: left out, not counted negative.
+      postgres: [...watched].reduce((sum, [pid, at]) => sum + Math.max(0, cpuSecondsOf(pid) - at), 0),
       driver: (driverUsage.user + driverUsage.system) / 1e6,
     };
     await sender.close();
@@ -120,7 +131,7 @@ async function main() {
       '',
       'CPU per webhook during the run:',
       `  ledger process  ${perWebhook(used.ledger)} (${ofMachine(used.ledger)})`,
-      `  postgres        ${perWebhook(used.postgres)} (${ofMachine(used.postgres)}; every postgres process on this machine)`,
+      `  postgres        ${perWebhook(used.postgres)} (${ofMachine(used.postgres)}; ${watched.size} processes: the backends serving the ledger, WAL writer, checkpointer, background writer)`,
       `  load generator  ${perWebhook(used.driver)} (${ofMachine(used.driver)})`,
       '',
       `The ledger's main thread during the run: busy ${(summary.busyMs / 1000).toFixed(2)} s (${perWebhook(summary.busyMs / 1000)} a webhook), idle ${(summary.idleMs / 1000).toFixed(2)} s`,
