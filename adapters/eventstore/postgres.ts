@@ -30,7 +30,7 @@ export interface PostgresEventStoreOptions {
   readonly idlePollIntervalMs?: number;
   /** Most concurrent appends committed in one transaction (default 100; 1 turns group commit off). */
   readonly maxAppendBatch?: number;
-  /** Newest events kept for the subscriptions to share (default 2,000; see shared-tail.ts). 0: each reads alone. */
+  /** Newest events kept for the subscriptions to share (default 1,000, about two batches; see shared-tail.ts). 0: each reads alone. */
   readonly sharedTailEvents?: number;
 }
 
@@ -39,7 +39,7 @@ const DEFAULT_IDLE_POLL_INTERVAL_MS = 1_000;
 const DEFAULT_BATCH_SIZE = 500;
 const DEFAULT_MAX_APPEND_BATCH = 100;
 const DEFAULT_APPENDS_IN_FLIGHT = 4;
-const DEFAULT_SHARED_TAIL_EVENTS = 2_000;
+const DEFAULT_SHARED_TAIL_EVENTS = 1_000;
 
 /**
  * The event store in Postgres tables created by the ledger's migrations (`adapters/db/migrate.ts`). The pool belongs to the
@@ -75,7 +75,7 @@ export function createPostgresEventStore(pool: pg.Pool, options: PostgresEventSt
             readAll: (after, limit) => selectAll(pool, { after, prefixes: undefined, limit }),
             readFiltered,
             capacity: tailEvents,
-            fetchSize: Math.min(tailEvents, 1_000),
+            fetchSize: Math.min(tailEvents, DEFAULT_BATCH_SIZE),
             notices: appendWakeUps(),
           })
         : { read: readFiltered });
