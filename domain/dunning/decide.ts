@@ -18,8 +18,13 @@ export interface TenantEventInput {
   readonly event: DomainEvent;
   /** The process clock, Unix seconds. */
   readonly now: number;
-  /** Invoices the tenant's stream shows paid (only read for a payment failure). */
+  /** Invoices the tenant's stream shows paid (read for a payment failure, and for a payment while a run is open). */
   readonly paidInvoices: readonly InvoiceRef[];
+  /**
+   * The failures the tenant's stream shows, the newest of each invoice (read for a payment while
+   * a run is open): one that failed while another run was open gets its own run when that one ends.
+   */
+  readonly failedInvoices?: readonly DomainEventOf<'InvoicePaymentFailed'>['data'][];
   /** Where to send the tenant to pay when the invoice has no hosted page. */
   readonly fallbackPaymentUrl: string;
 }
@@ -29,31 +34,36 @@ export const invoiceRef = (invoice: InvoiceSnapshot): InvoiceRef => ({ invoiceId
 const UNPAYABLE_STATUSES: readonly (string | null)[] = ['paid', 'void', 'uncollectible'];
 
 function onPaymentFailed(state: DunningState, input: TenantEventInput, data: DomainEventOf<'InvoicePaymentFailed'>['data']): PlannedEvent[] {
+  // One run at a time: a failure while another runs waits for it to end (see onPaid).
+  if (state.openInvoiceId !== null) return [];
+  const started = startRun(state, input, data, input.paidInvoices);
+  return started ? [started] : [];
+}
+
+/** A run for a failed invoice, unless it had one (Stripe's retries fail the same invoice again) or nothing is left to pay. */
+function startRun(state: DunningState, input: TenantEventInput, data: DomainEventOf<'InvoicePaymentFailed'>['data'], paidInvoices: readonly InvoiceRef[]): PlannedEvent | null {
   const invoice = data.invoice;
-  // Once per invoice (Stripe's retries fail the same invoice again), one run at a time.
-  if (state.runs.has(invoice.id) || state.openInvoiceId !== null) return [];
-  if (UNPAYABLE_STATUSES.includes(invoice.status) || invoice.amountRemaining === 0) return [];
-  if (invoice.subscriptionId !== null && state.revocations.has(invoice.subscriptionId)) return [];
-  if (input.paidInvoices.some((paid) => settles(paid, invoiceRef(invoice)))) return [];
-  return [
-    planned(
-      'DunningStarted',
-      {
-        tenantId: input.tenantId,
-        at: input.now,
-        invoiceId: invoice.id,
-        invoiceNumber: invoice.number,
-        subscriptionId: invoice.subscriptionId,
-        invoiceCreated: invoice.created,
-        stripeEventId: data.stripe.eventId,
-        amountDue: invoice.amountRemaining,
-        currency: invoice.currency,
-        paymentUrl: invoice.hostedInvoiceUrl ?? input.fallbackPaymentUrl,
-        schedule: scheduleFrom(input.now),
-      },
-      { id: dunningEventId(input.tenantId, `started/${invoice.id}`), causationId: input.eventId },
-    ),
-  ];
+  if (state.runs.has(invoice.id)) return null;
+  if (UNPAYABLE_STATUSES.includes(invoice.status) || invoice.amountRemaining === 0) return null;
+  if (invoice.subscriptionId !== null && state.revocations.has(invoice.subscriptionId)) return null;
+  if (paidInvoices.some((paid) => settles(paid, invoiceRef(invoice)))) return null;
+  return planned(
+    'DunningStarted',
+    {
+      tenantId: input.tenantId,
+      at: input.now,
+      invoiceId: invoice.id,
+      invoiceNumber: invoice.number,
+      subscriptionId: invoice.subscriptionId,
+      invoiceCreated: invoice.created,
+      stripeEventId: data.stripe.eventId,
+      amountDue: invoice.amountRemaining,
+      currency: invoice.currency,
+      paymentUrl: invoice.hostedInvoiceUrl ?? input.fallbackPaymentUrl,
+      schedule: scheduleFrom(input.now),
+    },
+    { id: dunningEventId(input.tenantId, `started/${invoice.id}`), causationId: input.eventId },
+  );
 }
 
 /** Ends a run: the steps it had not reached are cancelled. */
@@ -79,7 +89,8 @@ function onPaid(state: DunningState, input: TenantEventInput, data: DomainEventO
   const paid = invoiceRef(data.invoice);
   const out: PlannedEvent[] = [];
   const open = state.openInvoiceId === null ? undefined : state.runs.get(state.openInvoiceId);
-  if (open && settles(paid, open)) out.push(resolve(open, input, { reason: 'paid', paidInvoiceId: paid.invoiceId, stripeEventId: data.stripe.eventId }));
+  const resolvesOpen = open !== undefined && settles(paid, open);
+  if (resolvesOpen) out.push(resolve(open, input, { reason: 'paid', paidInvoiceId: paid.invoiceId, stripeEventId: data.stripe.eventId }));
   const suspending = state.suspendedBy === null ? undefined : state.runs.get(state.suspendedBy);
   if (suspending && settles(paid, suspending)) {
     out.push(
@@ -89,6 +100,18 @@ function onPaid(state: DunningState, input: TenantEventInput, data: DomainEventO
         { id: dunningEventId(input.tenantId, `restored/${suspending.invoiceId}`), correlationId: suspending.correlationId, causationId: input.eventId },
       ),
     );
+  }
+  if (resolvesOpen) {
+    // Another invoice that failed while this run was open, still unpaid: its run starts now.
+    const paidNow = [...input.paidInvoices, paid];
+    const waiting = [...(input.failedInvoices ?? [])].sort((a, b) => b.invoice.created - a.invoice.created);
+    for (const failure of waiting) {
+      const started = startRun(state, input, failure, paidNow);
+      if (started) {
+        out.push(started);
+        break;
+      }
+    }
   }
   return out;
 }

@@ -41,6 +41,31 @@ describe('dunning decisions on tenant events (pure rules)', () => {
     expect(resolved?.type === 'DunningResolved' && resolved.data.paidInvoiceId).to.equal('in_2');
   });
 
+  it('an invoice that failed while another was dunned gets its own run once that one is paid, unless it was paid too', () => {
+    // As the process reads them: the tenant stream up to and including the event decided on.
+    const decideAll = (events: readonly DomainEvent[]) => {
+      const log: PlannedEvent[] = [];
+      events.forEach((event, i) => {
+        const seen = events.slice(0, i + 1);
+        const paidInvoices = seen.flatMap((e) => (e.type === 'InvoicePaid' ? [invoiceRef(e.data.invoice)] : []));
+        const failedInvoices = seen.flatMap((e) => (e.type === 'InvoicePaymentFailed' ? [e.data] : []));
+        log.push(...decideOnTenantEvent(foldDunning(log), { tenantId: TENANT, eventId: `e${i}`, event, now: NOW + i, paidInvoices, failedInvoices, fallbackPaymentUrl: 'x' }));
+      });
+      return log;
+    };
+    const other = invoiceFailed('in_2', { subscriptionId: 'sub_2', created: T_INVOICE + 10 });
+    const log = decideAll([invoiceFailed('in_1'), other, invoicePaidEvent('in_1')]);
+    expect(log.map((e) => [e.type, (e.data as { invoiceId?: string }).invoiceId])).to.deep.equal([
+      ['DunningStarted', 'in_1'],
+      ['DunningResolved', 'in_1'],
+      ['DunningStarted', 'in_2'],
+    ]);
+    const second = log[2];
+    expect(second?.type === 'DunningStarted' && second.data.schedule[0]?.dueAt).to.equal(NOW + 2);
+    const paidMeanwhile = decideAll([invoiceFailed('in_1'), other, invoicePaidEvent('in_2', { subscriptionId: 'sub_2', created: T_INVOICE + 10 }), invoicePaidEvent('in_1')]);
+    expect(types(paidMeanwhile)).to.deep.equal(['DunningStarted', 'DunningResolved']);
+  });
+
   it('a payment of another subscription settles nothing', () => {
     const { log } = run([invoiceFailed('in_1'), invoicePaidEvent('in_9', { subscriptionId: 'sub_other', created: T_INVOICE + 99 })]);
     expect(types(log)).to.deep.equal(['DunningStarted']);

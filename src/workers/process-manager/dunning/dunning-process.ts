@@ -8,7 +8,7 @@ import type { ProcessContext, ProcessDefinition } from '../process.ts';
 import { loadProcess } from '../process-stream.ts';
 import { performStep, unixNow } from './perform-step.ts';
 import { recordExactly } from './record.ts';
-import { paidInvoices } from '../tenant-facts.ts';
+import { failedInvoices, paidInvoices } from '../tenant-facts.ts';
 import { createTimerIndex } from './timer-index.ts';
 
 export interface DunningProcessOptions {
@@ -30,6 +30,19 @@ export interface DunningProcessOptions {
 const CONFLICT_ATTEMPTS = 3;
 
 const revisionOf = (expected: bigint | string): bigint => (typeof expected === 'bigint' ? expected : -1n);
+
+/**
+ * What a decision needs of the tenant's stream beyond the event: the paid invoices when a failure
+ * arrives (Stripe may have delivered the payment first), and when a payment may end the open run,
+ * the paid and failed ones, for the next run.
+ */
+async function tenantHistory(type: string, state: DunningState, context: ProcessContext, tenantId: string) {
+  if (type === 'InvoicePaymentFailed') return { paidInvoices: await paidInvoices(context.store, tenantId) };
+  if (type === 'InvoicePaid' && state.openInvoiceId !== null) {
+    return { paidInvoices: await paidInvoices(context.store, tenantId), failedInvoices: await failedInvoices(context.store, tenantId) };
+  }
+  return { paidInvoices: [] };
+}
 
 const applyAll = (state: DunningState, events: readonly PlannedEvent[]) => events.reduce((s, e) => evolveDunning(s, e), state);
 
@@ -78,7 +91,7 @@ export function createDunningProcess(options: DunningProcessOptions): ProcessDef
           eventId: recorded.id,
           event,
           now: unixNow(context),
-          paidInvoices: event.type === 'InvoicePaymentFailed' ? await paidInvoices(context.store, tenantId) : [],
+          ...(await tenantHistory(event.type, loaded.state, context, tenantId)),
           fallbackPaymentUrl: options.fallbackPaymentUrl,
         });
         if (decided.length === 0) return index.set(tenantId, loaded.state, revisionOf(loaded.expected));

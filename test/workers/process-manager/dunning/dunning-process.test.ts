@@ -3,6 +3,7 @@ import { CLAIM_TAKEOVER_SECONDS } from '../../../../domain/dunning/due.ts';
 import { dunningStream } from '../../../../domain/dunning/planned-event.ts';
 import type { Mailer } from '../../../../domain/ports/provisioning.ts';
 import { testStoreKind } from '../../../support/database.ts';
+import { invoiceEvent } from '../../../support/invoice-events.ts';
 import { DAY_MS, EMAIL, startHarness, T, webhooks, type Harness } from './harness.ts';
 
 const subjects = async (h: Harness) => (await h.outbox()).map((m) => m.subject);
@@ -223,6 +224,23 @@ describe(`dunning process (${testStoreKind} store, test clock)`, function () {
     const types = await h.dunningTypes();
     expect(types.filter((t) => t === 'DunningStarted')).to.have.length(1);
     expect(await h.outbox()).to.have.length(1);
+  });
+
+  it('an invoice that fails while another is dunned gets its own notices once that one is paid', async () => {
+    h = await startHarness();
+    await h.deliver(webhooks.customer(h.tenantId), webhooks.failed(h.tenantId, 'in_1'));
+    await h.runDue();
+    h.advanceDays(1);
+    // The next period's invoice fails too, while in_1's run is open.
+    const next = { evt: 'evt_failed_in_2', invoice: 'in_2', tenant: h.tenantId, status: 'open', amountDue: 14_900, amountPaid: 0, currency: 'usd' };
+    await h.deliver(invoiceEvent('2023-10', 'invoice.payment_failed', { ...next, created: T + 86_400, invoiceCreated: T + 3600, number: 'ACME-in_2' }));
+    await h.runDue();
+    expect(await subjects(h)).to.deep.equal(['Payment failed for invoice ACME-in_1']);
+    h.advanceDays(1);
+    await h.deliver(webhooks.paid(h.tenantId, 'in_1', { after: 2 * 86_400 }));
+    await h.runDue();
+    expect(await subjects(h)).to.deep.equal(['Payment failed for invoice ACME-in_1', 'Payment failed for invoice ACME-in_2']);
+    expect((await h.dunningTypes()).filter((t) => t === 'DunningStarted' || t === 'DunningResolved')).to.deep.equal(['DunningStarted', 'DunningResolved', 'DunningStarted']);
   });
 
   it('a subscription that becomes active: one confirmation email', async () => {
