@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { revenueMetrics, type RevenueReport } from '../../../domain/finance/revenue-metrics.ts';
 import type { MonthReport } from '../../../domain/finance/revenue-report.ts';
+import { subscriptionEvent } from '../../support/domain-events.ts';
 import { LETTER_TENANTS, revenueHistory, type HistoryEvent } from '../../support/revenue-history.ts';
 
 /** Figures computed by hand for test/support/revenue-history.ts. */
@@ -118,13 +119,13 @@ describe('revenue metrics: current API discounts named by id', () => {
   const at = (iso: string) => Date.parse(iso) / 1000;
   const source = (type: string, created: number, object: Record<string, unknown>) => ({ eventId: `evt_${type}_${created}`, type, created, apiVersion: '2025-03-31.basil', livemode: true, object, previousAttributes: null });
   // The current API lists a subscription's discounts as ids; what they take off comes in customer.discount.* events.
+  const created = at('2026-01-05T10:00:00Z');
+  const built = subscriptionEvent('SubscriptionCreated', { id: 'sub_cur', status: 'active', priceId: 'price_pro', quantity: 2, currentPeriodStart: created, created }, { tenantId: tenant, created });
   const subscription = {
-    type: 'SubscriptionCreated',
-    created: at('2026-01-05T10:00:00Z'),
+    type: built.type,
     data: {
-      tenantId: tenant,
-      customerId: 'cus_A',
-      stripe: source('customer.subscription.created', at('2026-01-05T10:00:00Z'), {
+      ...built.data,
+      stripe: source('customer.subscription.created', created, {
         id: 'sub_cur',
         object: 'subscription',
         status: 'active',
@@ -132,23 +133,6 @@ describe('revenue metrics: current API discounts named by id', () => {
         discounts: ['di_cur'],
         metadata: { tenant_id: tenant },
       }),
-      subscription: {
-        id: 'sub_cur',
-        status: 'active',
-        priceId: 'price_pro',
-        quantity: 2,
-        currentPeriodStart: at('2026-01-05T10:00:00Z'),
-        currentPeriodEnd: at('2026-02-05T10:00:00Z'),
-        cancelAtPeriodEnd: false,
-        cancelAt: null,
-        canceledAt: null,
-        endedAt: null,
-        cancellationReason: null,
-        trialEnd: null,
-        created: at('2026-01-05T10:00:00Z'),
-        pendingPriceId: null,
-        metadata: { tenant_id: tenant },
-      },
     },
   };
   const discount = {
