@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { MAX_MONTHS, monthSchema, monthsBetween } from '../../domain/finance/months.ts';
 import type { Ledger } from '../ledger.ts';
-import { computeRevenueReport } from '../finance/metrics.ts';
+import { createRevenueReports } from '../finance/metrics.ts';
 import { revenueReportJson, revenueReportSchema } from '../finance/metrics-json.ts';
 import { requireScope } from './auth.ts';
 import { errorResponse } from './openapi.ts';
@@ -32,6 +32,7 @@ export const metricsQuery = z
 
 /** Revenue figures across every tenant, for finance keys (admin and tenant keys get 403). */
 export function registerFinanceMetricsApi(app: FastifyInstance, deps: FinanceMetricsDeps): void {
+  const reports = createRevenueReports(deps.store, deps.plans);
   void app.register(async (plugin) => {
     plugin.addHook('onRequest', requireScope('finance'));
     plugin.withTypeProvider<ZodTypeProvider>().get(
@@ -49,7 +50,7 @@ export function registerFinanceMetricsApi(app: FastifyInstance, deps: FinanceMet
       },
       async (request) => {
         const { from, to, recorded_before } = request.query;
-        const report = await computeRevenueReport(deps.store, deps.plans, { from, to: to ?? from, recordedBefore: recorded_before ? new Date(recorded_before) : null });
+        const report = await reports.report({ from, to: to ?? from, recordedBefore: recorded_before ? new Date(recorded_before) : null });
         return revenueReportJson(report);
       },
     );
