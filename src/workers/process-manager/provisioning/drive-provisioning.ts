@@ -79,17 +79,18 @@ export async function driveProvisioning(drive: Drive, tenantId: string, context:
         const message = describeError(error).message;
         const random = drive.options.random ?? Math.random;
         events = stepFailureEvents(loaded.state, step, attempt, message, clock.now().getTime(), drive.options.retry, random);
-        loaded = await recordProvisioning(context.store, loaded, events);
-        const delayed = events.find((e) => e.type === 'ProvisioningDelayed');
-        if (delayed) {
+        const alert = events.find((e) => e.type === 'OperatorAlertRaised');
+        if (alert?.type === 'OperatorAlertRaised') {
+          // The operator is told before the delay is recorded: a crash in between repeats the
+          // alert when the step is tried again, where the other order would lose it for good.
           log.error({ step, attempt, error: message }, 'provisioning delayed: retries exhausted; operator alert raised (`ledger provisioning retry` resumes it)');
-          const alert = events.find((e) => e.type === 'OperatorAlertRaised');
           await context.ports.alerts
-            .raise({ tenantId, process: 'provisioning', summary: alert?.type === 'OperatorAlertRaised' ? alert.data.summary : message, detail: { step, attempt, error: message } })
+            .raise({ tenantId, process: 'provisioning', summary: alert.data.summary, detail: { step, attempt, error: message } })
             .catch((raiseError: unknown) => log.error({ err: raiseError }, 'the operator alert could not be delivered (the alert event is recorded)'));
         } else {
           log.warn({ step, attempt, error: message }, 'provisioning step failed; it will be retried');
         }
+        loaded = await recordProvisioning(context.store, loaded, events);
       }
     }
   } catch (error) {
