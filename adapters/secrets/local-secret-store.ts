@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, linkSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import type { SecretStore } from '../../domain/ports/provisioning.ts';
@@ -65,6 +65,24 @@ export function createLocalSecretStore(options: { readonly dataDir: string }): S
     }
   };
 
+  /**
+   * The encrypted file for `version` of `data`, written beside `path`'s file (mode 600); the
+   * caller moves it into place or removes it.
+   */
+  const sealBeside = (path: string, version: number, data: Readonly<Record<string, string>>): { file: string; temporary: string } => {
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', key, iv);
+    cipher.setAAD(Buffer.from(path));
+    const ciphertext = Buffer.concat([cipher.update(JSON.stringify({ version, data }), 'utf8'), cipher.final()]);
+    const envelope = { format: FORMAT, iv: iv.toString('base64'), tag: cipher.getAuthTag().toString('base64'), ciphertext: ciphertext.toString('base64') };
+    const file = fileOf(path);
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    chmodSync(root, 0o700);
+    const temporary = `${file}.${randomBytes(6).toString('hex')}.tmp`;
+    writeFileSync(temporary, JSON.stringify(envelope), { mode: 0o600 });
+    return { file, temporary };
+  };
+
   return {
     kind: 'local',
 
@@ -75,19 +93,29 @@ export function createLocalSecretStore(options: { readonly dataDir: string }): S
       // Writing the same values again (a retried step) keeps the version, as nothing changed.
       if (current && sameSecretData(current.data, data)) return { path, version: current.version };
       const version = (current?.version ?? 0) + 1;
-      const iv = randomBytes(12);
-      const cipher = createCipheriv('aes-256-gcm', key, iv);
-      cipher.setAAD(Buffer.from(path));
-      const ciphertext = Buffer.concat([cipher.update(JSON.stringify({ version, data }), 'utf8'), cipher.final()]);
-      const envelope = { format: FORMAT, iv: iv.toString('base64'), tag: cipher.getAuthTag().toString('base64'), ciphertext: ciphertext.toString('base64') };
-      const file = fileOf(path);
-      mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-      chmodSync(root, 0o700);
       // Written beside and renamed over: a crash leaves the old secret or the new one, never half.
-      const temporary = `${file}.${randomBytes(6).toString('hex')}.tmp`;
-      writeFileSync(temporary, JSON.stringify(envelope), { mode: 0o600 });
+      const { file, temporary } = sealBeside(path, version, data);
       renameSync(temporary, file);
       return { path, version };
+    },
+
+    async create(rawPath, rawData) {
+      const path = checkedSecretPath(rawPath);
+      const data = secretDataSchema.parse(rawData);
+      const { file, temporary } = sealBeside(path, 1, data);
+      try {
+        // A hard link is made only if nothing is at `file`, and whole: of two processes racing
+        // one wins, and no reader ever sees half a file (as it could with open(..., 'wx')).
+        linkSync(temporary, file);
+        return { created: true, path, version: 1 };
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+        const existing = readPlain(path);
+        if (!existing) throw new Error(`the secret at ${path} was there and then gone (removed by hand?); not created, try again`, { cause: error });
+        return { created: false, path, existing: existing.data };
+      } finally {
+        rmSync(temporary, { force: true });
+      }
     },
 
     async read(rawPath) {

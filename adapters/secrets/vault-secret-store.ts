@@ -35,6 +35,12 @@ export class VaultError extends Error {
 const readAnswer = z.object({ data: z.object({ data: secretDataSchema, metadata: z.object({ version: z.number().int() }) }) });
 const writeAnswer = z.object({ data: z.object({ version: z.number().int() }) });
 
+/** Vault's 400 for a write whose `options.cas` is not the secret's current version. */
+function isCheckAndSetMismatch(error: unknown): boolean {
+  const response = (error as { response?: { statusCode?: number; body?: { errors?: unknown[] } } }).response;
+  return response?.statusCode === 400 && (response.body?.errors ?? []).some((e) => typeof e === 'string' && e.includes('check-and-set'));
+}
+
 function describeFailure(what: string, error: unknown): VaultError {
   const response = (error as { response?: { statusCode?: number; body?: { errors?: unknown[] } } }).response;
   if (response?.statusCode) {
@@ -49,7 +55,8 @@ function describeFailure(what: string, error: unknown): VaultError {
 /**
  * Secrets in Vault's KV version 2 engine through node-vault: `<mount>/data/<path>` holds the
  * data, each write a new version. Writing the values already there is recognised (read first)
- * and makes no new version, so a retried step leaves one version per real change.
+ * and makes no new version, so a retried step leaves one version per real change. `create`
+ * writes with check-and-set 0, which Vault makes only if the path holds no secret yet.
  */
 export function createVaultSecretStore(options: VaultSecretStoreOptions): SecretStore {
   const client = vault({
@@ -88,6 +95,23 @@ export function createVaultSecretStore(options: VaultSecretStoreOptions): Secret
       }
       const parsed = writeAnswer.safeParse(answer);
       return { path: dataPath(path), version: parsed.success ? parsed.data.data.version : null };
+    },
+
+    async create(rawPath, rawData) {
+      const path = checkedSecretPath(rawPath);
+      const data = secretDataSchema.parse(rawData);
+      let answer: unknown;
+      try {
+        answer = await client.write(dataPath(path), { options: { cas: 0 }, data });
+      } catch (error) {
+        if (!isCheckAndSetMismatch(error)) throw describeFailure(`create ${path}`, error);
+        const current = await readVersion(path);
+        // The secret exists (it has versions) but its latest one answers nothing: replacing it could lose keys in use.
+        if (!current) throw new VaultError(`Vault holds a secret at ${path} whose latest version is deleted or destroyed, so it was not replaced; undelete that version, or delete the secret's metadata if nothing uses it`, 400, false);
+        return { created: false, path: dataPath(path), existing: current.data };
+      }
+      const parsed = writeAnswer.safeParse(answer);
+      return { created: true, path: dataPath(path), version: parsed.success ? parsed.data.data.version : null };
     },
 
     async read(rawPath) {

@@ -34,11 +34,25 @@ export interface DnsProvider {
   upsertARecord(request: { readonly hostname: string; readonly ip: string }): Promise<void>;
 }
 
+/**
+ * What a create-only write found: it stored the data, or a secret was already at the path (then
+ * nothing was written and `existing` is what is stored there).
+ */
+export type SecretCreation =
+  | { readonly created: true; readonly path: string; readonly version: number | null }
+  | { readonly created: false; readonly path: string; readonly existing: Readonly<Record<string, string>> };
+
 export interface SecretStore {
   /** 'vault' (KV v2) or 'local' (encrypted at rest under DATA_DIR; refused in production). */
   readonly kind: 'vault' | 'local';
   /** Writes (or overwrites with the same values) the secret at `path`; returns where it lives. */
   write(path: string, data: Readonly<Record<string, string>>): Promise<{ readonly path: string; readonly version: number | null }>;
+  /**
+   * Stores the secret only if nothing is at `path`, atomically (Vault's check-and-set, an
+   * exclusive link on disk): of two callers racing, one creates and the other is told what it
+   * created. For secrets that must never be replaced, such as generated keys already handed out.
+   */
+  create(path: string, data: Readonly<Record<string, string>>): Promise<SecretCreation>;
   read(path: string): Promise<Readonly<Record<string, string>> | null>;
 }
 

@@ -33,6 +33,33 @@ describe('local secret store', () => {
     expect(await store.read('a/b')).to.deep.equal({ k: 'w' });
   });
 
+  it('creates only where nothing is: a second create, from another instance too, answers the first one\'s data and rewrites nothing', async () => {
+    const dataDir = tempDir('secrets-');
+    const store = createLocalSecretStore({ dataDir });
+    expect(await store.create('tenants/t-1/ssh', { adminPrivateKey: PRIVATE_KEY, adminPublicKey: 'first' })).to.deep.equal({ created: true, path: 'tenants/t-1/ssh', version: 1 });
+    const file = join(dataDir, 'secrets', 'tenants', 't-1', 'ssh.json');
+    const onDisk = readFileSync(file, 'utf8');
+    const [again, other] = await Promise.all([store.create('tenants/t-1/ssh', { adminPublicKey: 'second' }), createLocalSecretStore({ dataDir }).create('tenants/t-1/ssh', { adminPublicKey: 'third' })]);
+    for (const answer of [again, other]) expect(answer).to.deep.equal({ created: false, path: 'tenants/t-1/ssh', existing: { adminPrivateKey: PRIVATE_KEY, adminPublicKey: 'first' } });
+    expect(readFileSync(file, 'utf8')).to.equal(onDisk);
+    expect(statSync(file).mode & 0o777).to.equal(0o600);
+    expect(readdirSync(join(dataDir, 'secrets', 'tenants', 't-1'))).to.deep.equal(['ssh.json']);
+    expect(await store.read('tenants/t-1/ssh')).to.deep.equal({ adminPrivateKey: PRIVATE_KEY, adminPublicKey: 'first' });
+  });
+
+  it('a create where a secret does not decrypt fails without replacing it, and names no value', async () => {
+    const dataDir = tempDir('secrets-');
+    await createLocalSecretStore({ dataDir }).create('x/one', { k: 'v' });
+    writeFileSync(join(dataDir, 'secret-store.key'), `${'ab'.repeat(32)}\n`);
+    const before = readFileSync(join(dataDir, 'secrets', 'x', 'one.json'), 'utf8');
+    let error: unknown;
+    await createLocalSecretStore({ dataDir }).create('x/one', { k: 'SECRET-VALUE' }).catch((e: unknown) => (error = e));
+    expect(error).to.have.property('name', 'SecretDecryptionError');
+    expect(String(error)).not.to.include('SECRET-VALUE');
+    expect(readFileSync(join(dataDir, 'secrets', 'x', 'one.json'), 'utf8')).to.equal(before);
+    expect(readdirSync(join(dataDir, 'secrets', 'x'))).to.deep.equal(['one.json']);
+  });
+
   it('answers null for a path never written', async () => {
     expect(await createLocalSecretStore({ dataDir: tempDir('secrets-') }).read('nothing/here')).to.equal(null);
   });

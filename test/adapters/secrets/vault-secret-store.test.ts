@@ -34,6 +34,25 @@ describe('Vault secret store (KV v2 through node-vault)', function () {
       expect((await store().write(path, { k: 'w' })).version).to.equal(2);
     });
 
+    it('creates only where nothing is (check-and-set 0): a second create answers the first one\'s data and makes no version', async () => {
+      const path = `${prefix}/create`;
+      expect(await store().create(path, { adminPrivateKey: PRIVATE_KEY, adminPublicKey: 'first' })).to.deep.equal({ created: true, path: `secret/data/${path}`, version: 1 });
+      expect(await store().create(path, { adminPublicKey: 'second' })).to.deep.equal({ created: false, path: `secret/data/${path}`, existing: { adminPrivateKey: PRIVATE_KEY, adminPublicKey: 'first' } });
+      expect(await store().read(path)).to.deep.equal({ adminPrivateKey: PRIVATE_KEY, adminPublicKey: 'first' });
+      expect((await store().write(path, { adminPrivateKey: PRIVATE_KEY, adminPublicKey: 'first' })).version).to.equal(1);
+    });
+
+    it('of two creates racing, one stores and the other is answered what it stored', async () => {
+      const path = `${prefix}/race`;
+      const answers = await Promise.all([store().create(path, { k: 'a' }), store().create(path, { k: 'b' })]);
+      const made = answers.filter((a) => a.created);
+      expect(made).to.have.length(1);
+      const kept = await store().read(path);
+      const other = answers.find((a) => !a.created);
+      expect(other).to.deep.include({ created: false, existing: kept });
+      expect(answers.indexOf(made[0]!) === 0 ? { k: 'a' } : { k: 'b' }).to.deep.equal(kept);
+    });
+
     it('answers null for a path never written', async () => {
       expect(await store().read(`${prefix}/never`)).to.equal(null);
     });
@@ -75,6 +94,29 @@ describe('Vault secret store (KV v2 through node-vault)', function () {
       double.heal();
       expect(double.secrets.has('secret/t/a')).to.equal(false);
       expect((await store().write('t/a', { k: 'v' })).version).to.equal(1);
+    });
+
+    it('a create Vault fails (500) is retryable and names no value; a refusal other than check-and-set is not taken for "exists"', async () => {
+      double.fail({ kind: 'status', status: 500, body: { errors: ['internal error'] } }, { times: 1 });
+      const failed = await caught(() => store().create('t/c', { privateKey: PRIVATE_KEY }));
+      expect(failed).to.include({ name: 'VaultError', statusCode: 500, retryable: true });
+      expect(failed.message).to.include('create t/c');
+      expect(JSON.stringify(failed) + failed.message).not.to.include('PRIVATE KEY');
+      double.fail({ kind: 'status', status: 400, body: { errors: ['no data provided'] } }, { times: 1 });
+      expect(await caught(() => store().create('t/c', { k: 'v' }))).to.include({ statusCode: 400, retryable: false });
+      expect(await store().create('t/c', { k: 'v' })).to.include({ created: true, version: 1 });
+    });
+
+    it('the double answers check-and-set as Vault documents it (cas n: only over version n)', async () => {
+      const write = (body: unknown) => fetch(`${double.url}/v1/secret/data/t/cas`, { method: 'POST', headers: { 'x-vault-token': VAULT_DOUBLE_TOKEN }, body: JSON.stringify(body) });
+      expect((await write({ options: { cas: 1 }, data: { k: 'v' } })).status).to.equal(400);
+      expect((await write({ options: { cas: 0 }, data: { k: 'v1' } })).status).to.equal(200);
+      const mismatch = await write({ options: { cas: 0 }, data: { k: 'v' } });
+      expect(mismatch.status).to.equal(400);
+      expect(await mismatch.json()).to.deep.equal({ errors: ['check-and-set parameter did not match the current version'] });
+      expect((await write({ options: { cas: 1 }, data: { k: 'v2' } })).status).to.equal(200);
+      expect((await write({ data: { k: 'v3' } })).status).to.equal(200);
+      expect(double.secrets.get('secret/t/cas')?.versions.map((v) => v.data.k)).to.deep.equal(['v1', 'v2', 'v3']);
     });
 
     it('a mount that is not there is named', async () => {

@@ -18,7 +18,8 @@ const errors = (status: number, ...messages: string[]): HttpAnswer => ({ status,
 /**
  * A stand-in for Vault's KV version 2 HTTP API (developer.hashicorp.com/vault/api-docs/secret/kv/kv-v2),
  * so node-vault itself runs: `X-Vault-Token` auth (403 "permission denied" otherwise), POST/PUT
- * `/v1/<mount>/data/<path>` with `{"data": {...}}` creating a new version, GET answering the
+ * `/v1/<mount>/data/<path>` with `{"data": {...}}` creating a new version (with `"options": {"cas": n}`
+ * only if the current version is n, 0 meaning none yet; else 400 as Vault answers), GET answering the
  * latest version with its metadata or 404 with no errors, and `/v1/sys/health`. Mounts listed
  * in `mounts` exist (default `secret`); others answer 404 as an unmounted path does.
  */
@@ -49,6 +50,9 @@ export async function startVaultDouble(options: { mounts?: readonly string[] } =
       const data = (body as { data?: unknown }).data;
       if (typeof data !== 'object' || data === null || Array.isArray(data)) return errors(400, 'no data provided');
       const secret = secrets.get(key) ?? { versions: [] };
+      const cas = (body as { options?: { cas?: unknown } }).options?.cas;
+      // Check-and-set: the write is made only if the secret's current version is `cas` (0: it does not exist).
+      if (cas !== undefined && cas !== secret.versions.length) return errors(400, 'check-and-set parameter did not match the current version');
       const createdTime = new Date().toISOString();
       secret.versions.push({ data: data as Record<string, string>, createdTime });
       secrets.set(key, secret);

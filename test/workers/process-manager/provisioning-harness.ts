@@ -13,8 +13,11 @@ import { processDefinitions } from '../../../src/workers/process-manager/process
 import { loadProvisioning } from '../../../src/workers/process-manager/provisioning/provisioning-stream.ts';
 import { startProcessManager } from '../../../src/workers/process-manager/start-process-manager.ts';
 
-/** Port calls a test may make fail: the next `n` calls throw, as a provider that is down would. */
-export type PortCall = 'orderServer' | 'getServer' | 'setReverseDns' | 'upsertARecord' | 'write' | 'send';
+/**
+ * Port calls a test may make fail: the next `n` calls throw, as a provider that is down would.
+ * `read` and `write` are the secret store's (`write` counts every store of a secret).
+ */
+export type PortCall = 'orderServer' | 'getServer' | 'setReverseDns' | 'upsertARecord' | 'read' | 'write' | 'send';
 
 export interface ProvisioningHarness {
   readonly t: TestLedger;
@@ -93,7 +96,12 @@ export async function startProvisioningHarness(t: TestLedger, options: { ipAfter
       setReverseDns: (request) => call('setReverseDns', () => standIns.vps.setReverseDns(request)),
     },
     dns: { name: standIns.dns.name, simulated: standIns.dns.simulated, upsertARecord: (request) => call('upsertARecord', () => standIns.dns.upsertARecord(request)) },
-    secrets: { kind: standIns.secrets.kind, write: (path, data) => call('write', () => standIns.secrets.write(path, data)), read: (path) => standIns.secrets.read(path) },
+    secrets: {
+      kind: standIns.secrets.kind,
+      write: (path, data) => call('write', () => standIns.secrets.write(path, data)),
+      create: (path, data) => call('write', () => standIns.secrets.create(path, data)),
+      read: (path) => call('read', () => standIns.secrets.read(path)),
+    },
     mailer: { kind: standIns.mailer.kind, send: (message) => call('send', () => standIns.mailer.send(message)) },
     alerts: {
       async raise(alert) {

@@ -137,6 +137,29 @@ describe('provisioning (process manager with the local stand-ins)', function () 
     expect(done).to.deep.equal(['order-server', 'wait-for-ip', 'dns', 'ssh-keys', 'email', 'mark-ready']);
   });
 
+  it('a stalled instance and its successor both found no keys and both generated: the keys recorded are the ones stored', async () => {
+    h = await startProvisioningHarness(t);
+    await h.stopRunner();
+    const stalled = h.startRunner({ withoutLease: true });
+    const found = h.hold('read', 'after');
+    const { tenantId } = await h.checkout();
+    await found.reached; // it read the path empty, then stalled past its claim on the step
+    h.startRunner({ withoutLease: true });
+    const status = await h.until(tenantId, (s) => s.status === 'ready', { stepMs: 5_000 });
+    if (status.status !== 'ready') throw new Error('not ready');
+    const late = h.hold('write', 'after');
+    found.release();
+    await late.reached; // the stalled instance has stored (or tried to) what it generated
+    late.release();
+    await stalled.stop();
+    expect(h.calls.get('write')).to.equal(2);
+    const stored = await h.ports.secrets.read(secretPath(tenantId));
+    expect(stored?.adminPublicKey).to.equal(status.publicKeys.admin);
+    expect(stored?.tenantPublicKey).to.equal(status.publicKeys.tenant);
+    const recorded = (await streamOf(tenantId)).filter((e) => e.type === 'ProvisioningStepDone' && (e.data as { step: string }).step === 'ssh-keys');
+    expect(recorded).to.have.length(1);
+  });
+
   it('a duplicate checkout.session.completed and a second checkout start one provisioning', async () => {
     h = await startProvisioningHarness(t);
     const { tenantId } = await h.checkout({ eventId: 'evt_pm_dup_1' });

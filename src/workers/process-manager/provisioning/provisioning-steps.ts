@@ -77,24 +77,35 @@ export async function runStep(step: ProvisioningStep, state: ProvisioningState, 
   }
 }
 
+const KEY_FIELDS = ['adminPublicKey', 'adminPrivateKey', 'tenantPublicKey', 'tenantPrivateKey'] as const;
+
+/** The public keys of a stored secret holding both pairs; throws (naming only what is missing) for any other. */
+function storedKeys(path: string, stored: Readonly<Record<string, string>>): { adminPublicKey: string; tenantPublicKey: string } {
+  const missing = KEY_FIELDS.filter((field) => !stored[field]);
+  if (missing.length) throw new Error(`the secret at ${path} lacks ${missing.join(', ')}; it is left as it is (it may hold keys in use): an operator must complete or remove it`);
+  return { adminPublicKey: stored.adminPublicKey!, tenantPublicKey: stored.tenantPublicKey! };
+}
+
 /**
  * Keys already at the tenant's path (a try that stored them and crashed before recording it)
- * are kept; otherwise two pairs are generated and stored. Only the path and public keys leave.
+ * are kept; otherwise two pairs are generated and stored, create-only: another instance that
+ * found the path empty too may have stored its own pairs meanwhile, and those are the ones kept
+ * and answered (the ones it generated are dropped), so the public keys recorded always match
+ * the private keys stored. Only the path and public keys leave.
  */
 async function storeKeys(tenantId: string, hostname: string, env: StepEnvironment): Promise<StepResult> {
   const path = secretPath(tenantId);
+  const secretStore = env.ports.secrets.kind;
   const existing = await env.ports.secrets.read(path);
-  if (existing?.adminPublicKey && existing.tenantPublicKey && existing.adminPrivateKey && existing.tenantPrivateKey) {
-    return { vaultPath: path, adminPublicKey: existing.adminPublicKey, tenantPublicKey: existing.tenantPublicKey, secretStore: env.ports.secrets.kind };
-  }
+  if (existing) return { vaultPath: path, ...storedKeys(path, existing), secretStore };
   const admin = await env.generateKeyPair(`admin@${hostname}`);
   const tenant = await env.generateKeyPair(`${SSH_USER}@${hostname}`);
-  const written = await env.ports.secrets.write(path, {
+  const stored = await env.ports.secrets.create(path, {
     adminPublicKey: admin.publicKey,
     adminPrivateKey: admin.privateKey,
     tenantPublicKey: tenant.publicKey,
     tenantPrivateKey: tenant.privateKey,
   });
-  return { vaultPath: written.path, adminPublicKey: admin.publicKey, tenantPublicKey: tenant.publicKey, secretStore: env.ports.secrets.kind };
+  if (!stored.created) return { vaultPath: stored.path, ...storedKeys(path, stored.existing), secretStore };
+  return { vaultPath: stored.path, adminPublicKey: admin.publicKey, tenantPublicKey: tenant.publicKey, secretStore };
 }
-
