@@ -86,6 +86,7 @@ export function createLocalSecretStore(options: { readonly dataDir: string }): S
   return {
     kind: 'local',
 
+    location: (rawPath) => checkedSecretPath(rawPath),
     async write(rawPath, rawData) {
       const path = checkedSecretPath(rawPath);
       const data = secretDataSchema.parse(rawData);

@@ -82,6 +82,7 @@ export function createVaultSecretStore(options: VaultSecretStoreOptions): Secret
   return {
     kind: 'vault',
 
+    location: (rawPath) => dataPath(checkedSecretPath(rawPath)),
     async write(rawPath, rawData) {
       const path = checkedSecretPath(rawPath);
       const data = secretDataSchema.parse(rawData);

@@ -54,6 +54,8 @@ export interface SecretStore {
    */
   create(path: string, data: Readonly<Record<string, string>>): Promise<SecretCreation>;
   read(path: string): Promise<Readonly<Record<string, string>> | null>;
+  /** Where the secret at `path` lives, as the store names it (Vault: its API path `<mount>/data/<path>`): what the ledger records. */
+  location(path: string): string;
 }
 
 export interface EmailMessage {

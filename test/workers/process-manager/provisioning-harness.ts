@@ -101,6 +101,7 @@ export async function startProvisioningHarness(t: TestLedger, options: { ipAfter
       write: (path, data) => call('write', () => standIns.secrets.write(path, data)),
       create: (path, data) => call('write', () => standIns.secrets.create(path, data)),
       read: (path) => call('read', () => standIns.secrets.read(path)),
+      location: (path) => standIns.secrets.location(path),
     },
     mailer: { kind: standIns.mailer.kind, send: (message) => call('send', () => standIns.mailer.send(message)) },
     alerts: {

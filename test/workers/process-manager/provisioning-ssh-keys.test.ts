@@ -88,6 +88,14 @@ describe('the ssh-keys step when two instances run it at once', function () {
         if (kind === 'vault') expect(double.secrets.get(`secret/${secretPath(TENANT)}`)?.versions).to.have.length(1);
       });
 
+      it('records the same path whether it stored the keys or found them stored (a retry after a crash)', async () => {
+        const first = await runStep('ssh-keys', state, environment(store, 'A'));
+        const again = await runStep('ssh-keys', state, environment(store, 'B'));
+        if (first.kind !== 'done' || again.kind !== 'done') throw new Error('not done');
+        expect(again.result).to.deep.equal(first.result);
+        expect(first.result.vaultPath).to.equal(kind === 'vault' ? `secret/data/${secretPath(TENANT)}` : secretPath(TENANT));
+      });
+
       it('a secret at the path without both key pairs is not replaced: the step fails naming what is missing, not the values', async () => {
         await store.write(secretPath(TENANT), { adminPublicKey: 'ssh-ed25519 HAND admin', adminPrivateKey: 'HAND-MADE-PRIVATE' });
         const error = await caught(() => runStep('ssh-keys', state, environment(store, 'A')));

@@ -96,8 +96,10 @@ function storedKeys(path: string, stored: Readonly<Record<string, string>>): { a
 async function storeKeys(tenantId: string, hostname: string, env: StepEnvironment): Promise<StepResult> {
   const path = secretPath(tenantId);
   const secretStore = env.ports.secrets.kind;
+  // Recorded as the store names it, whichever way the keys were found or stored.
+  const vaultPath = env.ports.secrets.location(path);
   const existing = await env.ports.secrets.read(path);
-  if (existing) return { vaultPath: path, ...storedKeys(path, existing), secretStore };
+  if (existing) return { vaultPath, ...storedKeys(path, existing), secretStore };
   const admin = await env.generateKeyPair(`admin@${hostname}`);
   const tenant = await env.generateKeyPair(`${SSH_USER}@${hostname}`);
   const stored = await env.ports.secrets.create(path, {
@@ -106,6 +108,6 @@ async function storeKeys(tenantId: string, hostname: string, env: StepEnvironmen
     tenantPublicKey: tenant.publicKey,
     tenantPrivateKey: tenant.privateKey,
   });
-  if (!stored.created) return { vaultPath: stored.path, ...storedKeys(path, stored.existing), secretStore };
-  return { vaultPath: stored.path, adminPublicKey: admin.publicKey, tenantPublicKey: tenant.publicKey, secretStore };
+  if (!stored.created) return { vaultPath, ...storedKeys(path, stored.existing), secretStore };
+  return { vaultPath, adminPublicKey: admin.publicKey, tenantPublicKey: tenant.publicKey, secretStore };
 }
