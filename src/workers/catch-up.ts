@@ -52,3 +52,79 @@ export async function catchUp(
     await options.afterBatch?.(applied);
   }
 }
+
+/** One of the targets `catchUpTogether` brings forward, and how far. */
+export interface TogetherTarget {
+  readonly target: ProjectionTarget;
+  /** Stop at this position (inclusive) instead of the visible head. */
+  readonly until?: GlobalPosition | undefined;
+  /** Awaited after each batch applied to this target, with its events applied so far. */
+  readonly afterBatch?: (applied: number) => Promise<void>;
+}
+
+interface TogetherState extends TogetherTarget {
+  /** Where the target's checkpoint row stands, as this reader left it. */
+  checkpoint: GlobalPosition;
+  /** How far the log has been read for it: past its checkpoint when a batch held none of its events. */
+  cursor: GlobalPosition;
+  applied: number;
+  readonly setAside: SetAsideEvent[];
+}
+
+const laterOf = (a: GlobalPosition, b: GlobalPosition) => (comparePositions(a, b) >= 0 ? a : b);
+const reached = (state: TogetherState) => state.until !== undefined && comparePositions(state.cursor, state.until) >= 0;
+
+/**
+ * `catchUp` for several targets at once, reading the log once for them all: each batch (of the
+ * streams any of them reads) is read and parsed once and handed to every target still behind, each
+ * taking the events past its own checkpoint, of its own streams, up to its own `until`. Each
+ * target keeps its own checkpoint row, moved in the transaction that writes its part of the
+ * batch, and sets aside by itself what it cannot apply, so an interrupted run resumes each from
+ * where it stood. Returns, in the targets' order, what each applied and set aside.
+ */
+export async function catchUpTogether(
+  store: EventStore,
+  db: ProjectionDb,
+  targets: readonly TogetherTarget[],
+  options: { readonly batchSize?: number; readonly setAside?: SetAsidePolicy } = {},
+): Promise<{ applied: number; setAside: SetAsideEvent[] }[]> {
+  const policy = options.setAside ?? DEFAULT_SET_ASIDE_POLICY;
+  const states: TogetherState[] = [];
+  for (const t of targets) {
+    const { position } = await readCheckpoint(db, t.target.checkpointName);
+    states.push({ ...t, checkpoint: position, cursor: position, applied: 0, setAside: [] });
+  }
+  let behind = states.filter((s) => !reached(s));
+  while (behind.length) {
+    policy.signal?.throwIfAborted();
+    const from = behind.map((s) => s.cursor).reduce((a, b) => (comparePositions(a, b) <= 0 ? a : b));
+    const streamPrefixes = [...new Set(behind.flatMap((s) => s.target.projection.streamPrefixes))];
+    const events = await store.readAll({ after: from, streamPrefixes, limit: options.batchSize ?? BATCH_SIZE });
+    const last = events.at(-1)?.position;
+    if (!last) break;
+    for (const state of behind) {
+      const { cursor, until } = state;
+      const prefixes = state.target.projection.streamPrefixes;
+      const mine = events.filter(
+        (e) => comparePositions(e.position, cursor) > 0 && (!until || comparePositions(e.position, until) <= 0) && prefixes.some((p) => e.streamName.startsWith(p)),
+      );
+      if (mine.length) {
+        try {
+          const aside = await applyOrSetAside(db, state.target, state.checkpoint, mine, policy);
+          state.setAside.push(...aside);
+          state.applied += mine.length - aside.length;
+          state.checkpoint = mine.at(-1)!.position;
+        } catch (error) {
+          if (!(error instanceof CheckpointMovedError)) throw error;
+          // Another runner applied to this target first: read on for it from where it left it.
+          state.checkpoint = state.cursor = (await readCheckpoint(db, state.target.checkpointName)).position;
+          continue;
+        }
+        await state.afterBatch?.(state.applied);
+      }
+      state.cursor = laterOf(state.cursor, last);
+    }
+    behind = behind.filter((s) => !reached(s));
+  }
+  return states.map(({ applied, setAside }) => ({ applied, setAside }));
+}
