@@ -61,6 +61,11 @@ export interface TogetherTarget {
   readonly until?: GlobalPosition | undefined;
   /** Awaited after each batch applied to this target, with its events applied so far. */
   readonly afterBatch?: (applied: number) => Promise<void>;
+  /**
+   * How far an earlier call read the log for it: past its checkpoint when the batches read held
+   * none of its events (a projection of rare streams), so a second call need not read them again.
+   */
+  readonly readUpTo?: GlobalPosition | undefined;
 }
 
 interface TogetherState extends TogetherTarget {
@@ -93,19 +98,20 @@ const reached = (state: TogetherState) => state.until !== undefined && comparePo
  * taking the events past its own checkpoint, of its own streams, up to its own `until`. Each
  * target keeps its own checkpoint row, moved in the transaction that writes its part of the
  * batch, and sets aside by itself what it cannot apply, so an interrupted run resumes each from
- * where it stood. Returns, in the targets' order, what each applied and set aside.
+ * where it stood. Returns, in the targets' order, what each applied and set aside, and how far the
+ * log was read for it.
  */
 export async function catchUpTogether(
   store: EventStore,
   db: ProjectionDb,
   targets: readonly TogetherTarget[],
   options: { readonly batchSize?: number; readonly setAside?: SetAsidePolicy } = {},
-): Promise<{ applied: number; setAside: SetAsideEvent[] }[]> {
+): Promise<{ applied: number; setAside: SetAsideEvent[]; readUpTo: GlobalPosition }[]> {
   const policy = options.setAside ?? DEFAULT_SET_ASIDE_POLICY;
   const states: TogetherState[] = [];
   for (const t of targets) {
     const { position } = await readCheckpoint(db, t.target.checkpointName);
-    states.push({ ...t, checkpoint: position, cursor: position, applied: 0, setAside: [] });
+    states.push({ ...t, checkpoint: position, cursor: t.readUpTo ? laterOf(position, t.readUpTo) : position, applied: 0, setAside: [] });
   }
   let behind = states.filter((s) => !reached(s));
   while (behind.length) {
@@ -116,7 +122,7 @@ export async function catchUpTogether(
     if (!last) break;
     // Each target writes its own tables under its own checkpoint: their transactions do not
     // meet, and on a server they overlap this process's work with the database's.
-    await Promise.all(
+    const outcomes = await Promise.allSettled(
       behind.map(async (state) => {
         const { cursor, until } = state;
         const prefixes = state.target.projection.streamPrefixes;
@@ -137,10 +143,14 @@ export async function catchUpTogether(
           }
           await state.afterBatch?.(state.applied);
         }
-        state.cursor = laterOf(state.cursor, last);
+        // Read up to `last` for it, or only to `until`: what lies beyond is not applied yet.
+        state.cursor = laterOf(state.cursor, until && comparePositions(last, until) > 0 ? until : last);
       }),
     );
+    // Thrown once every target's transaction has ended, none left running behind the error.
+    const failed = outcomes.find((outcome) => outcome.status === 'rejected');
+    if (failed) throw failed.reason;
     behind = behind.filter((s) => !reached(s));
   }
-  return states.map(({ applied, setAside }) => ({ applied, setAside }));
+  return states.map(({ applied, setAside, cursor }) => ({ applied, setAside, readUpTo: cursor }));
 }

@@ -118,6 +118,8 @@ interface Rebuilding {
   readonly statistics: ReturnType<typeof analyzeAsTheyGrow>;
   readonly setAside: SetAsideEvent[];
   eventsApplied: number;
+  /** How far the log has been read for the shadow (see `catchUpTogether`). */
+  readUpTo: GlobalPosition | undefined;
 }
 
 async function rebuildHoldingLeases(
@@ -143,7 +145,7 @@ async function rebuildHoldingLeases(
     await sql`create schema ${sql.id(schema)}`.execute(db);
     await projection.createTables(db, schema);
     const live = liveTarget(projection, context);
-    pending.push({ projection, schema, live, shadow, statistics: analyzeAsTheyGrow(db, schema, projection.tables), setAside: [], eventsApplied: 0 });
+    pending.push({ projection, schema, live, shadow, statistics: analyzeAsTheyGrow(db, schema, projection.tables), setAside: [], eventsApplied: 0, readUpTo: undefined });
   }
 
   while (pending.length) {
@@ -166,6 +168,7 @@ async function rebuildHoldingLeases(
       rounds.map(({ rebuilding: r, until }) => ({
         target: r.shadow,
         until,
+        readUpTo: r.readUpTo,
         afterBatch: async (n: number) => {
           onProgress(r.projection.name, 'rebuild', r.eventsApplied + n);
           await r.statistics.grown(r.eventsApplied + n);
@@ -178,6 +181,7 @@ async function rebuildHoldingLeases(
     for (const [i, { rebuilding, outdated, builtBy }] of rounds.entries()) {
       const run = shadowRuns[i]!;
       rebuilding.eventsApplied += run.applied;
+      rebuilding.readUpTo = run.readUpTo;
       rebuilding.setAside.push(...run.setAside);
       const swapped = await swapIn(db, rebuilding, outdated);
       // Another process upgraded the live tables meanwhile, or live moved on: go round again.
