@@ -265,6 +265,7 @@ async function main() {
     await ledger.close();
 
     // `ledger projections rebuild` in a process of its own, so its peak memory is its own.
+    const rebuildStarted = performance.now();
     const rebuild = spawn(process.execPath, [...TS_NODE_ARGS, CLI, 'projections', 'rebuild'], {
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -272,14 +273,19 @@ async function main() {
     let output = '';
     rebuild.stdout.on('data', (chunk) => (output += chunk));
     const code = await new Promise((resolve) => rebuild.on('exit', resolve));
+    const processSeconds = (performance.now() - rebuildStarted) / 1000;
     if (code !== 0) throw new Error(`projections rebuild exited ${code}`);
     const reports = output.trim().split('\n').map((line) => JSON.parse(line) as { projection: string; equal: boolean; eventsApplied: number; seconds: number; peakRssMiB: number });
     for (const report of reports) if (!report.equal) throw new Error(`rebuild of ${report.projection} differs from the live tables`);
     const applied = reports.reduce((n, r) => n + r.eventsApplied, 0);
-    const rebuildSeconds = reports.reduce((n, r) => n + r.seconds, 0);
+    // Each report's seconds run from the start of the rebuild (of all of them) to its swap.
+    const rebuildSeconds = Math.max(...reports.map((r) => r.seconds));
     rows.push(
       ['events in the log', `${count}`],
-      ['projection rebuild (`ledger projections rebuild`)', `${reports.length} projections, ${applied} event applications in ${rebuildSeconds.toFixed(1)} s = ${Math.round(applied / rebuildSeconds)} events/s`],
+      [
+        'projection rebuild (`ledger projections rebuild`, all projections)',
+        `${Math.round(count / rebuildSeconds)} log events/s: ${count} events in ${rebuildSeconds.toFixed(1)} s (${processSeconds.toFixed(1)} s with the process's start), ${reports.length} projections, ${applied} event applications`,
+      ],
       ['peak memory of the rebuild process (RSS)', `${Math.max(...reports.map((r) => r.peakRssMiB))} MiB`],
     );
   } catch (error) {

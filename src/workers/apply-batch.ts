@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { isDomainEventType, parseDomainEvent } from '../../domain/events/catalogue.ts';
+import { isDomainEventType, parseDomainEvent, type DomainEvent } from '../../domain/events/catalogue.ts';
 import { comparePositions, type GlobalPosition, type RecordedEvent } from '../../domain/ports/event-store.ts';
 import type { ProjectedEvent, Projection, ProjectionContext, ProjectionDb } from '../../projections/projection.ts';
 import { advanceCheckpoint, ensureCheckpointRow, readCheckpoint } from './checkpoints.ts';
@@ -68,6 +68,18 @@ export async function applyEvents(trx: ProjectionDb, target: ProjectionTarget, p
 }
 
 /**
+ * Each event read parsed once, however many projections it is applied to (a rebuild of several
+ * hands the same batch to each). Held weakly: an entry goes with the batch that read it.
+ */
+const parsed = new WeakMap<RecordedEvent, DomainEvent>();
+
+function parseOnce(recorded: RecordedEvent): DomainEvent {
+  let event = parsed.get(recorded);
+  if (!event) parsed.set(recorded, (event = parseDomainEvent(recorded.type, recorded.data)));
+  return event;
+}
+
+/**
  * The events `projection` handles, parsed. The others are skipped unparsed: parsing is most of
  * what they would cost. A type the catalogue does not know still fails the batch (in
  * parseDomainEvent), since it means the log holds events this version cannot read.
@@ -76,7 +88,7 @@ export function eventsFor(projection: Projection, events: readonly RecordedEvent
   const projected: ProjectedEvent[] = [];
   for (const recorded of events) {
     if (isDomainEventType(recorded.type) && !projection.eventTypes.has(recorded.type)) continue;
-    projected.push({ event: parseDomainEvent(recorded.type, recorded.data), recorded });
+    projected.push({ event: parseOnce(recorded), recorded });
   }
   return projected;
 }

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { LeaseProvider } from '../../adapters/db/advisory-lease.ts';
+import type { Lease, LeaseProvider } from '../../adapters/db/advisory-lease.ts';
 import { withoutStatementTimeout } from '../../adapters/db/long-running.ts';
 import type { EventStore, GlobalPosition } from '../../domain/ports/event-store.ts';
 import { comparePositions } from '../../domain/ports/event-store.ts';
@@ -7,7 +7,7 @@ import type { Projection, ProjectionContext, ProjectionDb } from '../../projecti
 import { liveTarget, type ProjectionTarget } from './apply-batch.ts';
 import { deleteCheckpoint, readCheckpoint, setCheckpoint } from './checkpoints.ts';
 import { discardDeadLetters, moveDeadLetters } from './dead-letters.ts';
-import { catchUp } from './catch-up.ts';
+import { catchUp, catchUpTogether } from './catch-up.ts';
 import { liveVersion, tablesExist } from './projection-versions.ts';
 import { copyTableGrants } from './table-grants.ts';
 import { DEFAULT_SET_ASIDE_POLICY, type SetAsideEvent, type SetAsidePolicy } from './set-aside.ts';
@@ -44,18 +44,22 @@ export interface RebuildOptions {
   /** Where several processes share the database: one rebuild of a projection at a time. */
   readonly leases?: LeaseProvider | undefined;
   readonly signal?: AbortSignal;
+  /** Events read from the log at a time into the shadow tables (default 5,000). */
+  readonly batchSize?: number;
 }
+
+export interface RebuildManyOptions extends Omit<RebuildOptions, 'onProgress'> {
+  readonly onProgress?: (projection: string, phase: 'live' | 'rebuild', applied: number) => void;
+}
+
+/** Large enough that a round trip per batch and per table is little beside the rows it writes. */
+const REBUILD_BATCH_SIZE = 5_000;
 
 const shadowSchema = (projection: Projection) => `rebuild_${projection.name.replace(/\W/g, '_')}`;
 
 /**
  * Replays the log into fresh tables in a shadow schema, then swaps them in atomically, so readers
- * never see a half-built table. When the live tables are of this code's version, they are first
- * brought to the head and the shadow to the same position, so the comparison reported is of like
- * with like; a live runner in another process is held off by the checkpoint lock during the
- * swap. When they are outdated (another version built them), they are not caught up (this code
- * cannot write them): the shadow is built to the head and swapped in, and readers keep the old
- * tables until then.
+ * never see a half-built table. See `rebuildProjections`.
  */
 export async function rebuildProjection(
   store: EventStore,
@@ -64,92 +68,172 @@ export async function rebuildProjection(
   context: ProjectionContext,
   options: RebuildOptions = {},
 ): Promise<RebuildReport> {
+  const { onProgress, ...rest } = options;
+  const [report] = await rebuildProjections(store, db, [projection], context, {
+    ...rest,
+    onProgress: onProgress && ((_name, phase, applied) => onProgress(phase, applied)),
+  });
+  return report!;
+}
+
+/**
+ * Rebuilds several projections with one read of the log: each batch is read and parsed once and
+ * written into every shadow schema, each with its own checkpoint row. When a projection's live
+ * tables are of this code's version, they are first brought to the head and its shadow to the
+ * same position, so the comparison reported is of like with like; a live runner in another
+ * process is held off by the checkpoint lock during the swap. When they are outdated (another
+ * version built them), they are not caught up (this code cannot write them): the shadow is built
+ * to the head and swapped in, and readers keep the old tables until then. Each projection is
+ * swapped in its own transaction, as soon as its shadow has caught up. Returns a report per
+ * projection, in the order given.
+ */
+export async function rebuildProjections(
+  store: EventStore,
+  db: ProjectionDb,
+  projections: readonly Projection[],
+  context: ProjectionContext,
+  options: RebuildManyOptions = {},
+): Promise<RebuildReport[]> {
   const signal = options.signal ?? new AbortController().signal;
-  const lease = options.leases ? await options.leases.acquire(`rebuild:${projection.name}`, signal) : null;
-  if (options.leases && !lease) throw signal.reason ?? new Error('rebuild stopped');
+  const held: Lease[] = [];
   try {
-    return await rebuildHoldingLease(store, db, projection, context, options);
+    // In one order everywhere, so two rebuilds of overlapping sets never wait on each other.
+    for (const projection of [...projections].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      if (!options.leases) break;
+      const lease = await options.leases.acquire(`rebuild:${projection.name}`, signal);
+      if (!lease) throw signal.reason ?? new Error('rebuild stopped');
+      held.push(lease);
+    }
+    return await rebuildHoldingLeases(store, db, projections, context, options);
   } finally {
-    await lease?.release();
+    for (const lease of held.reverse()) await lease.release();
   }
 }
 
-async function rebuildHoldingLease(
+interface Rebuilding {
+  readonly projection: Projection;
+  readonly schema: string;
+  readonly live: ProjectionTarget;
+  readonly shadow: ProjectionTarget;
+  readonly statistics: ReturnType<typeof analyzeAsTheyGrow>;
+  readonly setAside: SetAsideEvent[];
+  eventsApplied: number;
+  /** How far the log has been read for the shadow (see `catchUpTogether`). */
+  readUpTo: GlobalPosition | undefined;
+}
+
+async function rebuildHoldingLeases(
   store: EventStore,
   db: ProjectionDb,
-  projection: Projection,
+  projections: readonly Projection[],
   context: ProjectionContext,
-  options: RebuildOptions,
-): Promise<RebuildReport> {
+  options: RebuildManyOptions,
+): Promise<RebuildReport[]> {
   const started = performance.now();
   const onProgress = options.onProgress ?? (() => {});
   const policy = { ...(options.setAside ?? DEFAULT_SET_ASIDE_POLICY), signal: options.signal };
-  const schema = shadowSchema(projection);
-  const live = liveTarget(projection, context);
-  const shadow: ProjectionTarget = { projection, schema, checkpointName: `${projection.name}@rebuild`, context };
+  const reports = new Map<Projection, RebuildReport>();
 
-  // Whatever an interrupted rebuild left behind goes first.
-  await sql`drop schema if exists ${sql.id(schema)} cascade`.execute(db);
-  await deleteCheckpoint(db, shadow.checkpointName);
-  await discardDeadLetters(db, shadow.checkpointName);
-  await sql`create schema ${sql.id(schema)}`.execute(db);
-  await projection.createTables(db, schema);
+  let pending: Rebuilding[] = [];
+  for (const projection of projections) {
+    const schema = shadowSchema(projection);
+    const shadow: ProjectionTarget = { projection, schema, checkpointName: `${projection.name}@rebuild`, context };
+    // Whatever an interrupted rebuild left behind goes first.
+    await sql`drop schema if exists ${sql.id(schema)} cascade`.execute(db);
+    await deleteCheckpoint(db, shadow.checkpointName);
+    await discardDeadLetters(db, shadow.checkpointName);
+    await sql`create schema ${sql.id(schema)}`.execute(db);
+    await projection.createTables(db, schema);
+    const live = liveTarget(projection, context);
+    pending.push({ projection, schema, live, shadow, statistics: analyzeAsTheyGrow(db, schema, projection.tables), setAside: [], eventsApplied: 0, readUpTo: undefined });
+  }
 
-  let eventsApplied = 0;
-  const setAside: SetAsideEvent[] = [];
-  const statistics = analyzeAsTheyGrow(db, schema, projection.tables);
-  for (;;) {
-    const { outdated, builtBy } = await liveVersion(db, projection);
-    let until: GlobalPosition | undefined;
-    if (!outdated) {
-      const caughtUp = await catchUp(store, db, live, { setAside: policy, onProgress: (n) => onProgress('live', n) });
-      setAside.push(...caughtUp.setAside);
-      until = (await readCheckpoint(db, live.checkpointName)).position;
-    }
-    const shadowRun = await catchUp(store, db, shadow, {
-      until,
-      setAside: policy,
-      onProgress: (n) => onProgress('rebuild', eventsApplied + n),
-      afterBatch: (n) => statistics.grown(eventsApplied + n),
-    });
-    eventsApplied += shadowRun.applied;
-    setAside.push(...shadowRun.setAside);
-
-    // Comparing and swapping large tables may take longer than a statement is otherwise allowed.
-    const swapped = await withoutStatementTimeout(db, async (trx) => {
-      const liveNow = await readCheckpoint(trx, live.checkpointName, { forUpdate: true });
-      const stillOutdated = !liveNow.exists || liveNow.schemaVersion !== projection.version || !(await tablesExist(trx, 'public', projection.tables));
-      // Another process upgraded the live tables meanwhile, or live moved on: go round again.
-      if (stillOutdated !== outdated) return null;
-      const shadowNow = await readCheckpoint(trx, shadow.checkpointName);
-      if (!outdated && comparePositions(liveNow.position, shadowNow.position) !== 0) return null;
-      const tables: TableComparison[] = [];
-      for (const table of projection.tables) tables.push(outdated ? await countRows(trx, schema, table) : await compareTables(trx, table, schema));
-      for (const table of projection.tables) {
-        await copyTableGrants(trx, { schema: 'public', table }, { schema, table });
-        await sql`drop table if exists public.${sql.id(table)}`.execute(trx);
-        await sql`alter table ${sql.id(schema, table)} set schema public`.execute(trx);
+  while (pending.length) {
+    const rounds: { rebuilding: Rebuilding; outdated: boolean; builtBy: number | null; until: GlobalPosition | undefined }[] = [];
+    for (const rebuilding of pending) {
+      const { projection, live } = rebuilding;
+      const { outdated, builtBy } = await liveVersion(db, projection);
+      let until: GlobalPosition | undefined;
+      if (!outdated) {
+        const caughtUp = await catchUp(store, db, live, { setAside: policy, onProgress: (n) => onProgress(projection.name, 'live', n) });
+        rebuilding.setAside.push(...caughtUp.setAside);
+        until = (await readCheckpoint(db, live.checkpointName)).position;
       }
-      await setCheckpoint(trx, live.checkpointName, shadowNow.position, shadowNow.eventsApplied, projection.version);
-      await moveDeadLetters(trx, shadow.checkpointName, live.checkpointName);
-      await deleteCheckpoint(trx, shadow.checkpointName);
-      await sql`drop schema ${sql.id(schema)} cascade`.execute(trx);
-      return tables;
-    });
-    if (swapped) {
+      rounds.push({ rebuilding, outdated, builtBy, until });
+    }
+
+    const shadowRuns = await catchUpTogether(
+      store,
+      db,
+      rounds.map(({ rebuilding: r, until }) => ({
+        target: r.shadow,
+        until,
+        readUpTo: r.readUpTo,
+        afterBatch: async (n: number) => {
+          onProgress(r.projection.name, 'rebuild', r.eventsApplied + n);
+          await r.statistics.grown(r.eventsApplied + n);
+        },
+      })),
+      { batchSize: options.batchSize ?? REBUILD_BATCH_SIZE, setAside: policy },
+    );
+
+    const again: Rebuilding[] = [];
+    for (const [i, { rebuilding, outdated, builtBy }] of rounds.entries()) {
+      const run = shadowRuns[i]!;
+      rebuilding.eventsApplied += run.applied;
+      rebuilding.readUpTo = run.readUpTo;
+      rebuilding.setAside.push(...run.setAside);
+      const swapped = await swapIn(db, rebuilding, outdated);
+      // Another process upgraded the live tables meanwhile, or live moved on: go round again.
+      if (!swapped) {
+        again.push(rebuilding);
+        continue;
+      }
+      const { projection, setAside } = rebuilding;
       await analyze(db, 'public', projection.tables);
-      return {
+      reports.set(projection, {
         projection: projection.name,
         fromVersion: outdated ? builtBy : projection.version,
         toVersion: projection.version,
-        eventsApplied,
+        eventsApplied: rebuilding.eventsApplied,
         seconds: (performance.now() - started) / 1000,
         tables: swapped,
         equal: outdated ? null : swapped.every((t) => t.onlyInLive === 0 && t.onlyInRebuilt === 0),
         setAside: setAside.filter((event, i) => setAside.findIndex((other) => other.eventId === event.eventId) === i),
-      };
+      });
     }
+    pending = again;
   }
+  return projections.map((projection) => reports.get(projection)!);
+}
+
+/**
+ * Compares the shadow tables with the live ones and puts them in their place, in one transaction;
+ * null, changing nothing, when the live tables changed version or moved on since the shadow
+ * caught up with them.
+ */
+async function swapIn(db: ProjectionDb, rebuilding: Rebuilding, outdated: boolean): Promise<TableComparison[] | null> {
+  const { projection, schema, live, shadow } = rebuilding;
+  // Comparing and swapping large tables may take longer than a statement is otherwise allowed.
+  return withoutStatementTimeout(db, async (trx) => {
+    const liveNow = await readCheckpoint(trx, live.checkpointName, { forUpdate: true });
+    const stillOutdated = !liveNow.exists || liveNow.schemaVersion !== projection.version || !(await tablesExist(trx, 'public', projection.tables));
+    if (stillOutdated !== outdated) return null;
+    const shadowNow = await readCheckpoint(trx, shadow.checkpointName);
+    if (!outdated && comparePositions(liveNow.position, shadowNow.position) !== 0) return null;
+    const tables: TableComparison[] = [];
+    for (const table of projection.tables) tables.push(outdated ? await countRows(trx, schema, table) : await compareTables(trx, table, schema));
+    for (const table of projection.tables) {
+      await copyTableGrants(trx, { schema: 'public', table }, { schema, table });
+      await sql`drop table if exists public.${sql.id(table)}`.execute(trx);
+      await sql`alter table ${sql.id(schema, table)} set schema public`.execute(trx);
+    }
+    await setCheckpoint(trx, live.checkpointName, shadowNow.position, shadowNow.eventsApplied, projection.version);
+    await moveDeadLetters(trx, shadow.checkpointName, live.checkpointName);
+    await deleteCheckpoint(trx, shadow.checkpointName);
+    await sql`drop schema ${sql.id(schema)} cascade`.execute(trx);
+    return tables;
+  });
 }
 
 /**
