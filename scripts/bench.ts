@@ -9,7 +9,7 @@
  * it uses a temp directory. In EventStoreDB it writes streams of new tenants, which stay.
  */
 import { spawn } from 'node:child_process';
-import { openSync, readFileSync } from 'node:fs';
+import { openSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Command } from 'commander';
@@ -25,6 +25,8 @@ import { catchUpLive } from '../src/workers/live-projections.ts';
 import { scratchStore } from './lib/scratch-store.ts';
 import { syntheticStripeEvent } from './lib/synthetic-stripe-events.ts';
 import { insertCeilings } from './bench/ceilings.ts';
+import { formatShares, summariseCpuProfile, type CpuProfile } from './bench/cpu-profile-summary.ts';
+import { watchPostgresCpu } from './bench/process-cpu.ts';
 import { drive, fmt, type Driven } from './bench/drive.ts';
 import { webhookSender as sender } from './bench/webhook-sender.ts';
 import { idleTransactionsPerSecond, readModelLag } from './bench/lag.ts';
@@ -50,8 +52,10 @@ const options = new Command('bench')
   .option('--lag-seconds <n>', 'how long the lag measurement runs', positiveCount, 10)
   .option('--tenants <n>', 'tenants the events are spread over', positiveCount, 20)
   .option('--esdb-double', 'keep the log in the in-repo EventStoreDB wire double (its own process, in memory)')
+  .option('--profile-rebuild', "run the rebuild under V8's CPU profiler and print where its time went")
+  .option('--rebuild-batch <n>', 'events the rebuild reads at a time (its --batch; default: the CLI default)', positiveCount)
   .parse()
-  .opts<{ requests: number; concurrency: number[]; events: number; million?: boolean; lagRate: number; lagSeconds: number; tenants: number; esdbDouble?: boolean }>();
+  .opts<{ requests: number; concurrency: number[]; events: number; million?: boolean; lagRate: number; lagSeconds: number; tenants: number; esdbDouble?: boolean; profileRebuild?: boolean; rebuildBatch?: number }>();
 if (options.million) options.events = Math.max(options.events, 1_000_000);
 
 const requestsAt = (concurrency: number) => (concurrency === 1 ? Math.ceil(options.requests / 3) : options.requests);
@@ -124,6 +128,7 @@ async function eventLog(): Promise<{ env: NodeJS.ProcessEnv; label: string; stop
 let stopServer = async () => {};
 let interrupted = false;
 let serverLogTail = () => '';
+let rebuildProfile = '';
 
 async function main() {
   const log = await eventLog();
@@ -266,7 +271,11 @@ async function main() {
 
     // `ledger projections rebuild` in a process of its own, so its peak memory is its own.
     const rebuildStarted = performance.now();
-    const rebuild = spawn(process.execPath, [...TS_NODE_ARGS, CLI, 'projections', 'rebuild'], {
+    const profileDir = join(config.dataDir, 'rebuild-profile');
+    const postgresCpu = watchPostgresCpu(env.DATABASE_URL);
+    const profiling = options.profileRebuild ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
+    const batch = options.rebuildBatch ? ['--batch', String(options.rebuildBatch)] : [];
+    const rebuild = spawn(process.execPath, [...profiling, ...TS_NODE_ARGS, CLI, 'projections', 'rebuild', ...batch], {
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
@@ -274,6 +283,7 @@ async function main() {
     rebuild.stdout.on('data', (chunk) => (output += chunk));
     const code = await new Promise((resolve) => rebuild.on('exit', resolve));
     const processSeconds = (performance.now() - rebuildStarted) / 1000;
+    const postgresSeconds = await postgresCpu.stop();
     if (code !== 0) throw new Error(`projections rebuild exited ${code}`);
     const reports = output.trim().split('\n').map((line) => JSON.parse(line) as { projection: string; equal: boolean; eventsApplied: number; seconds: number; peakRssMiB: number });
     for (const report of reports) if (!report.equal) throw new Error(`rebuild of ${report.projection} differs from the live tables`);
@@ -287,7 +297,19 @@ async function main() {
         `${Math.round(count / rebuildSeconds)} log events/s: ${count} events in ${rebuildSeconds.toFixed(1)} s (${processSeconds.toFixed(1)} s with the process's start), ${reports.length} projections, ${applied} event applications`,
       ],
       ['peak memory of the rebuild process (RSS)', `${Math.max(...reports.map((r) => r.peakRssMiB))} MiB`],
+      ...(env.DATABASE_URL ? [['Postgres CPU during the rebuild', `${postgresSeconds.toFixed(1)} s (its backends for this database, WAL writer, checkpointer)`] as [string, string]] : []),
     );
+    if (options.profileRebuild) {
+      const file = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
+      if (file) {
+        const summary = summariseCpuProfile(JSON.parse(readFileSync(join(profileDir, file), 'utf8')) as CpuProfile);
+        rebuildProfile = [
+          `the rebuild process's main thread: busy ${(summary.busyMs / 1000).toFixed(1)} s, idle (waiting on the database) ${(summary.idleMs / 1000).toFixed(1)} s`,
+          formatShares('by kind of work:', summary.byKind),
+          formatShares('by owner:', summary.byOwner),
+        ].join('\n');
+      }
+    }
   } catch (error) {
     if (interrupted) return; // what failed was cut short on purpose; the handler exits
     process.stderr.write(`last lines of the server's log:\n${serverLogTail()}\n`);
@@ -300,6 +322,7 @@ async function main() {
   const width = Math.max(...rows.map(([k]) => k.length));
   console.log(`| ${'measure'.padEnd(width)} | value |\n| ${'-'.repeat(width)} | --- |`);
   for (const [k, v] of rows) console.log(`| ${k.padEnd(width)} | ${v} |`);
+  if (rebuildProfile) console.log(`\n${rebuildProfile}`);
 }
 
 main().catch((error) => {

@@ -11,12 +11,12 @@ import { openSync, readdirSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import pg from 'pg';
 import { exitOnMistake, positiveCount } from '../src/cli/arguments.ts';
 import { startCommand } from '../src/cli/command-start.ts';
 import { loadConfig } from '../src/config.ts';
 import { openLedger } from '../src/ledger.ts';
 import { formatShares, summariseCpuProfile, type CpuProfile } from './bench/cpu-profile-summary.ts';
+import { cpuSecondsOf, cpuSecondsOfAll, postgresPids } from './bench/process-cpu.ts';
 import { drive, fmt } from './bench/drive.ts';
 import { webhookSender } from './bench/webhook-sender.ts';
 import { TS_NODE_ARGS } from './lib/node-args.ts';
@@ -25,9 +25,6 @@ import { syntheticStripeEvent } from './lib/synthetic-stripe-events.ts';
 
 const SECRET = 'whsec_profile_secret';
 const CLI = new URL('../src/cli/main.ts', import.meta.url).pathname;
-/** Linux reports process CPU in clock ticks; 100 a second on every kernel Node supports here. */
-const TICKS_PER_SECOND = 100;
-
 startCommand();
 const options = new Command('profile-ingest')
   .exitOverride(exitOnMistake)
@@ -37,37 +34,6 @@ const options = new Command('profile-ingest')
   .option('--without-projections', 'serve with RUN_PROJECTIONS=false: ingest alone, projections elsewhere')
   .parse()
   .opts<{ requests: number; concurrency: number; tenants: number; withoutProjections?: boolean }>();
-
-/** CPU seconds (user + system) of one process, from /proc; 0 once it is gone. */
-function cpuSecondsOf(pid: number): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
-  } catch {
-    return 0;
-  }
-}
-
-/**
- * The Postgres processes that work for this run: the backends connected to its scratch database
- * and the server's writers (WAL, checkpoints), not other databases' sessions on a shared server.
- */
-async function postgresPids(databaseUrl: string | undefined): Promise<number[]> {
-  if (!databaseUrl) return [];
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ pid: number }>(
-      `SELECT pid FROM pg_stat_activity
-        WHERE (datname = current_database() AND pid <> pg_backend_pid()) OR backend_type IN ('walwriter', 'checkpointer', 'background writer')`,
-    );
-    return rows.map((row) => row.pid);
-  } finally {
-    await client.end();
-  }
-}
-
-const cpuSecondsOfAll = (pids: readonly number[]) => new Map(pids.map((pid) => [pid, cpuSecondsOf(pid)]));
 
 async function main() {
   const store = await scratchStore();

@@ -81,7 +81,7 @@ export function registerProjectionCommands(program: Command, withLedger: (run: (
     .command('rebuild')
     .description('replay the log into fresh tables, swap them in, and report whether they equal the live ones (exit 3 if they differed, 4 if events were set aside); several projections are rebuilt with one read of the log')
     .addArgument(projectionNameArgument('[names...]', 'the projections (default: all)'))
-    .option('--batch <n>', 'events read from the log at a time', positiveCount, 5000)
+    .option('--batch <n>', 'events read from the log at a time', positiveCount, 2500)
     .action((names: string[], options: { batch: number }) =>
       withLedger(async (ledger) => {
         const selected = names.length ? [...new Set(names)].map((name) => projectionByName(name)) : allProjections;
