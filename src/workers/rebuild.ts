@@ -217,7 +217,23 @@ async function rebuildHoldingLeases(
  * null, changing nothing, when the live tables changed version or moved on since the shadow
  * caught up with them.
  */
+/**
+ * The swap takes every table of the projection for itself while readers (the API, the rerouter)
+ * take them in their own order: Postgres may break such a deadlock by aborting the swap. That is
+ * the loop's "go round again", not a failed rebuild.
+ */
 async function swapIn(db: ProjectionDb, rebuilding: Rebuilding, outdated: boolean): Promise<TableComparison[] | null> {
+  try {
+    return await swapInOnce(db, rebuilding, outdated);
+  } catch (error) {
+    if ((error as { code?: unknown }).code === DEADLOCK_DETECTED) return null;
+    throw error;
+  }
+}
+
+const DEADLOCK_DETECTED = '40P01';
+
+async function swapInOnce(db: ProjectionDb, rebuilding: Rebuilding, outdated: boolean): Promise<TableComparison[] | null> {
   const { projection, schema, live, shadow } = rebuilding;
   // Comparing and swapping large tables may take longer than a statement is otherwise allowed.
   return withoutStatementTimeout(db, async (trx) => {
