@@ -19,29 +19,32 @@ async function* newestFirst(store: EventStore, tenantId: string): AsyncGenerator
   }
 }
 
-/** The invoices the tenant's stream shows paid: read when a payment failure arrives, to spot one Stripe delivered late. */
-export async function paidInvoices(store: EventStore, tenantId: string): Promise<InvoiceRef[]> {
-  const paid: InvoiceRef[] = [];
-  for await (const event of newestFirst(store, tenantId)) {
-    if (event.type !== 'InvoicePaid') continue;
-    const parsed = safeParseDomainEvent(event.type, event.data);
-    if (parsed.success && parsed.event.type === 'InvoicePaid') paid.push(invoiceRef(parsed.event.data.invoice));
-  }
-  return paid;
+export interface InvoiceHistory {
+  /** The invoices the stream shows paid. */
+  readonly paid: InvoiceRef[];
+  /** The payment failures, the newest of each invoice. */
+  readonly failed: DomainEventOf<'InvoicePaymentFailed'>['data'][];
 }
 
-/** The tenant's payment failures, the newest of each invoice: read when a payment ends a run, to start the next one. */
-export async function failedInvoices(store: EventStore, tenantId: string): Promise<DomainEventOf<'InvoicePaymentFailed'>['data'][]> {
-  const newest = new Map<string, DomainEventOf<'InvoicePaymentFailed'>['data']>();
+/**
+ * The tenant's paid invoices and payment failures, in one read of its stream: read when a
+ * payment failure arrives (to spot a payment Stripe delivered first) and when a payment ends a
+ * run (to start the next one).
+ */
+export async function invoiceHistory(store: EventStore, tenantId: string): Promise<InvoiceHistory> {
+  const paid: InvoiceRef[] = [];
+  const newestFailure = new Map<string, DomainEventOf<'InvoicePaymentFailed'>['data']>();
   for await (const event of newestFirst(store, tenantId)) {
-    if (event.type !== 'InvoicePaymentFailed') continue;
+    if (event.type !== 'InvoicePaid' && event.type !== 'InvoicePaymentFailed') continue;
     const parsed = safeParseDomainEvent(event.type, event.data);
-    if (!parsed.success || parsed.event.type !== 'InvoicePaymentFailed') continue;
+    if (!parsed.success) continue;
+    if (parsed.event.type === 'InvoicePaid') paid.push(invoiceRef(parsed.event.data.invoice));
+    if (parsed.event.type !== 'InvoicePaymentFailed') continue;
     const { data } = parsed.event;
-    const known = newest.get(data.invoice.id);
-    if (!known || data.stripe.created > known.stripe.created) newest.set(data.invoice.id, data);
+    const known = newestFailure.get(data.invoice.id);
+    if (!known || data.stripe.created > known.stripe.created) newestFailure.set(data.invoice.id, data);
   }
-  return [...newest.values()];
+  return { paid, failed: [...newestFailure.values()] };
 }
 
 /** The tenant's email address, read when an email is sent, so a changed address is used. */

@@ -8,7 +8,7 @@ import type { ProcessContext, ProcessDefinition } from '../process.ts';
 import { loadProcess } from '../process-stream.ts';
 import { performStep, unixNow } from './perform-step.ts';
 import { recordExactly } from './record.ts';
-import { failedInvoices, paidInvoices } from '../tenant-facts.ts';
+import { invoiceHistory } from '../tenant-facts.ts';
 import { createTimerIndex } from './timer-index.ts';
 
 export interface DunningProcessOptions {
@@ -32,16 +32,15 @@ const CONFLICT_ATTEMPTS = 3;
 const revisionOf = (expected: bigint | string): bigint => (typeof expected === 'bigint' ? expected : -1n);
 
 /**
- * What a decision needs of the tenant's stream beyond the event: the paid invoices when a failure
- * arrives (Stripe may have delivered the payment first), and when a payment may end the open run,
- * the paid and failed ones, for the next run.
+ * What a decision needs of the tenant's stream beyond the event, read once: the paid invoices
+ * when a failure arrives (Stripe may have delivered the payment first), and when a payment may
+ * end the open run, the paid and failed ones, for the next run.
  */
 async function tenantHistory(type: string, state: DunningState, context: ProcessContext, tenantId: string) {
-  if (type === 'InvoicePaymentFailed') return { paidInvoices: await paidInvoices(context.store, tenantId) };
-  if (type === 'InvoicePaid' && state.openInvoiceId !== null) {
-    return { paidInvoices: await paidInvoices(context.store, tenantId), failedInvoices: await failedInvoices(context.store, tenantId) };
-  }
-  return { paidInvoices: [] };
+  const needed = type === 'InvoicePaymentFailed' || (type === 'InvoicePaid' && state.openInvoiceId !== null);
+  if (!needed) return { paidInvoices: [] };
+  const { paid, failed } = await invoiceHistory(context.store, tenantId);
+  return { paidInvoices: paid, failedInvoices: failed };
 }
 
 const applyAll = (state: DunningState, events: readonly PlannedEvent[]) => events.reduce((s, e) => evolveDunning(s, e), state);
