@@ -7,7 +7,8 @@ import type { Projection, ProjectionContext, ProjectionDb } from '../../projecti
 import { liveTarget, type ProjectionTarget } from './apply-batch.ts';
 import { deleteCheckpoint, readCheckpoint, setCheckpoint } from './checkpoints.ts';
 import { discardDeadLetters, moveDeadLetters } from './dead-letters.ts';
-import { catchUp, catchUpTogether } from './catch-up.ts';
+import { catchUpTogether } from './catch-up.ts';
+import { catchUpLiveTargets } from './catch-up-live-targets.ts';
 import { liveVersion, tablesExist } from './projection-versions.ts';
 import { copyTableGrants } from './table-grants.ts';
 import { DEFAULT_SET_ASIDE_POLICY, type SetAsideEvent, type SetAsidePolicy } from './set-aside.ts';
@@ -155,15 +156,20 @@ async function rebuildHoldingLeases(
 
   while (pending.length) {
     const rounds: { rebuilding: Rebuilding; outdated: boolean; builtBy: number | null; until: GlobalPosition | undefined }[] = [];
-    for (const rebuilding of pending) {
-      const { projection, live } = rebuilding;
-      const { outdated, builtBy } = await liveVersion(db, projection);
-      let until: GlobalPosition | undefined;
-      if (!outdated) {
-        const caughtUp = await catchUp(store, db, live, { setAside: policy, onProgress: (n) => onProgress(projection.name, 'live', n) });
-        rebuilding.setAside.push(...caughtUp.setAside);
-        until = (await readCheckpoint(db, live.checkpointName)).position;
-      }
+    const versions = [];
+    for (const rebuilding of pending) versions.push({ rebuilding, ...(await liveVersion(db, rebuilding.projection)) });
+    // The live tables the shadow will be compared with are brought to the head first, sharing
+    // reads of the log.
+    const current = versions.filter((v) => !v.outdated).map((v) => v.rebuilding);
+    const liveRuns = await catchUpLiveTargets(
+      store,
+      db,
+      current.map((r) => ({ target: r.live, afterBatch: async (n: number) => onProgress(r.projection.name, 'live', n) })),
+      { batchSize: options.batchSize ?? REBUILD_BATCH_SIZE, setAside: policy },
+    );
+    for (const [i, rebuilding] of current.entries()) rebuilding.setAside.push(...liveRuns[i]!.setAside);
+    for (const { rebuilding, outdated, builtBy } of versions) {
+      const until = outdated ? undefined : (await readCheckpoint(db, rebuilding.live.checkpointName)).position;
       rounds.push({ rebuilding, outdated, builtBy, until });
     }
 
