@@ -9,6 +9,7 @@ import { readCheckpoint, recordCheckpointError } from './checkpoints.ts';
 import { liveVersion } from './projection-versions.ts';
 import { rebuildProjection } from './rebuild.ts';
 import { applyOrSetAside, DEFAULT_SET_ASIDE_POLICY } from './set-aside.ts';
+import type { CaughtUp } from './startup-catch-up.ts';
 
 const BATCH_SIZE = 500;
 
@@ -31,6 +32,11 @@ export interface RunnerOptions {
   readonly leases?: LeaseProvider | undefined;
   /** Tries per event before it is set aside (default 3). */
   readonly attempts?: number;
+  /**
+   * Brings the projection to the head before the runner follows the log, sharing the reads with
+   * the process's other runners (`createStartupCatchUp`). Without it the runner reads alone.
+   */
+  readonly catchUp?: (target: ProjectionTarget) => Promise<CaughtUp>;
 }
 
 class LeaseLostError extends Error {
@@ -56,14 +62,14 @@ export function runProjection(store: EventStore, db: ProjectionDb, target: Proje
     attempts: options.attempts ?? DEFAULT_SET_ASIDE_POLICY.attempts,
     signal: stopping.signal,
     onSetAside(event: RecordedEvent, error: unknown) {
-      hooks.setAside?.(name);
       const { message, code } = describeError(error);
-      log.error(
-        { eventId: event.id, stream: event.streamName, revision: event.revision, eventType: event.type, error: message, errorCode: code },
-        'event set aside: it failed after every retry; the projection goes on without it (see `ledger projections failures`)',
-      );
+      reportSetAside({ eventId: event.id, stream: event.streamName, revision: event.revision, eventType: event.type, error: message, errorCode: code });
     },
   };
+  function reportSetAside(details: Record<string, unknown>) {
+    hooks.setAside?.(name);
+    log.error(details, 'event set aside: it failed after every retry; the projection goes on without it (see `ledger projections failures`)');
+  }
 
   const upgradeIfOutdated = async () => {
     const version = await liveVersion(db, target.projection);
@@ -84,6 +90,11 @@ export function runProjection(store: EventStore, db: ProjectionDb, target: Proje
       if (lease) log.info('took the lease: this instance runs the projection');
       try {
         await upgradeIfOutdated();
+        if (options.catchUp) {
+          const caughtUp = await options.catchUp(target);
+          if (caughtUp.applied) hooks.applied?.(name, caughtUp.applied);
+          for (const e of caughtUp.setAside) reportSetAside({ eventId: e.eventId, stream: e.stream, revision: e.revision, eventType: e.type, error: e.error });
+        }
         let readAfter = (await readCheckpoint(db, target.checkpointName)).position;
         const subscription = store.subscribe({
           after: readAfter,
