@@ -1,11 +1,12 @@
 import { expect } from 'chai';
-import { START, type EventStore, type ReadAllOptions, type RecordedEvent } from '../../domain/ports/event-store.ts';
+import { START } from '../../domain/ports/event-store.ts';
 import { allProjections, projectionByName } from '../../projections/all.ts';
 import { readCheckpoint, setCheckpoint } from '../../src/workers/checkpoints.ts';
 import { catchUpLive } from '../../src/workers/live-projections.ts';
 import { rebuildProjections } from '../../src/workers/rebuild.ts';
 import { fixtureEvent } from '../support/stripe-fixtures.ts';
 import { paidInvoiceEvent } from '../support/invoice-events.ts';
+import { countingReads } from '../support/counting-reads.ts';
 import { startTestLedger, type TestLedger } from '../support/test-ledger.ts';
 
 const T0 = 1_767_225_600;
@@ -41,20 +42,10 @@ describe('catching the live read models up', function () {
     for (const name of ahead) middle.set(name, (await readCheckpoint(t.ledger.database.db, name)).eventsApplied);
     await deliverSome(15, 15);
 
-    const reads: RecordedEvent[][] = [];
-    const store = new Proxy(t.ledger.store, {
-      get(target, property, receiver) {
-        if (property !== 'readAll') return Reflect.get(target, property, receiver);
-        return async (options?: ReadAllOptions) => {
-          const events = await target.readAll(options);
-          reads.push(events);
-          return events;
-        };
-      },
-    }) as EventStore;
+    const { store, reads } = countingReads(t.ledger.store);
     await catchUpLive({ ...t.ledger, store });
 
-    const read = reads.flat().map((e) => e.id + e.streamName);
+    const read = reads.flatMap((r) => r.events).map((e) => e.id + e.streamName);
     expect(new Set(read).size, 'no event read twice').to.equal(read.length);
     expect(read.length).to.be.at.most(await t.eventCount());
     for (const name of ahead) {

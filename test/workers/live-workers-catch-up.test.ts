@@ -1,11 +1,11 @@
 import { expect } from 'chai';
 import pino from 'pino';
-import type { EventStore, ReadAllOptions, RecordedEvent } from '../../domain/ports/event-store.ts';
 import { allProjections } from '../../projections/all.ts';
 import { readCheckpoint } from '../../src/workers/checkpoints.ts';
 import { startLiveWorkers } from '../../src/workers/live-workers.ts';
 import { fixtureEvent } from '../support/stripe-fixtures.ts';
 import { paidInvoiceEvent } from '../support/invoice-events.ts';
+import { countingReads } from '../support/counting-reads.ts';
 import { startTestLedger, type TestLedger } from '../support/test-ledger.ts';
 
 const T0 = 1_767_225_600;
@@ -26,17 +26,7 @@ describe('live workers starting far behind the log', function () {
     }
     const tenantEvents = (await t.ledger.store.readAll({ streamPrefixes: ['tenant-'] })).length;
 
-    const reads: RecordedEvent[][] = [];
-    const store = new Proxy(t.ledger.store, {
-      get(target, property, receiver) {
-        if (property !== 'readAll') return Reflect.get(target, property, receiver);
-        return async (options?: ReadAllOptions) => {
-          const events = await target.readAll(options);
-          reads.push(events);
-          return events;
-        };
-      },
-    }) as EventStore;
+    const { store, reads } = countingReads(t.ledger.store);
     const workers = startLiveWorkers({ ...t.ledger, store }, pino({ level: 'silent' }));
     try {
       const deadline = Date.now() + 30_000;
@@ -50,7 +40,7 @@ describe('live workers starting far behind the log', function () {
       expect(await atHead(), 'every read model at the head').to.equal(true);
 
       // Every tenant event was read once, for all the read models together.
-      const read = reads.flat().filter((e) => e.streamName.startsWith('tenant-')).map((e) => e.id);
+      const read = reads.flatMap((r) => r.events).filter((e) => e.streamName.startsWith('tenant-')).map((e) => e.id);
       expect(read.length).to.equal(tenantEvents);
       expect(new Set(read).size).to.equal(tenantEvents);
 

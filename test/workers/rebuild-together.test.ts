@@ -1,29 +1,13 @@
 import { expect } from 'chai';
-import type { EventStore, ReadAllOptions, RecordedEvent } from '../../domain/ports/event-store.ts';
 import { allProjections, projectionByName } from '../../projections/all.ts';
 import { readCheckpoint } from '../../src/workers/checkpoints.ts';
 import { rebuildProjections } from '../../src/workers/rebuild.ts';
 import { fixtureEvent } from '../support/stripe-fixtures.ts';
 import { paidInvoiceEvent } from '../support/invoice-events.ts';
+import { countingReads } from '../support/counting-reads.ts';
 import { startTestLedger, type TestLedger } from '../support/test-ledger.ts';
 
 const T0 = 1_767_225_600;
-
-/** The ledger's own store, counting what is read through `readAll`. */
-function countingReads(store: EventStore) {
-  const reads: { options: ReadAllOptions | undefined; events: readonly RecordedEvent[] }[] = [];
-  const counting = new Proxy(store, {
-    get(target, property, receiver) {
-      if (property !== 'readAll') return Reflect.get(target, property, receiver);
-      return async (options?: ReadAllOptions) => {
-        const events = await target.readAll(options);
-        reads.push({ options, events });
-        return events;
-      };
-    },
-  });
-  return { store: counting, reads };
-}
 
 describe('rebuilding several projections together', function () {
   let t: TestLedger;
