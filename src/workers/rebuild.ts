@@ -149,6 +149,7 @@ async function rebuildHoldingLeases(
     await discardDeadLetters(db, shadow.checkpointName);
     await sql`create schema ${sql.id(schema)}`.execute(db);
     await projection.createTables(db, schema);
+    await projection.createIndexes(db, schema);
     const live = liveTarget(projection, context);
     pending.push({ projection, schema, live, shadow, statistics: analyzeAsTheyGrow(db, schema, projection.tables), setAside: [], eventsApplied: 0, readUpTo: undefined });
   }
