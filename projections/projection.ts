@@ -38,8 +38,18 @@ export interface Projection {
   readonly tables: readonly string[];
   /** Event types its handlers read: the runner skips the others without parsing them. */
   readonly eventTypes: ReadonlySet<DomainEventType>;
-  /** Creates its tables (if missing) in `schema`. */
+  /**
+   * Creates its tables (if missing) in `schema` with their keys and unique constraints, and every
+   * index `applyBatch` reads rows by: without those, each batch's lookups would scan tables the
+   * rebuild is filling, quadratic over the log. Not the indexes of `createIndexes`.
+   */
   createTables(db: ProjectionDb, schema: string): Promise<void>;
+  /**
+   * Creates (if missing) the indexes in `schema` that only its readers use (the API, finance),
+   * none that `applyBatch` reads by. Live tables get them with the tables; a rebuild builds them
+   * once its shadow tables are loaded, in one sort each instead of an index entry per row written.
+   */
+  createIndexes(db: ProjectionDb, schema: string): Promise<void>;
   /**
    * Applies a batch's events, in log order, inside the batch's transaction; `db` is scoped to the
    * target schema. The effect must be that of applying them one at a time. Each projection does

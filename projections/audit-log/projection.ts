@@ -33,8 +33,11 @@ export const auditLogProjection: Projection = {
       .addColumn('correlation_id', 'text')
       .addColumn('causation_id', 'text')
       .execute();
+  },
+
+  async createIndexes(db: ProjectionDb, schema: string) {
     // The trail's order, newest first: (occurred_at, stream, stream_revision) is unique, so pages never skip or repeat a row.
-    await s.createIndex('audit_log_tenant_order_idx').ifNotExists().on('audit_log').columns(['tenant_id', 'occurred_at', 'stream', 'stream_revision']).execute();
+    await db.schema.withSchema(schema).createIndex('audit_log_tenant_order_idx').ifNotExists().on('audit_log').columns(['tenant_id', 'occurred_at', 'stream', 'stream_revision']).execute();
   },
 
   async applyBatch(db, events) {

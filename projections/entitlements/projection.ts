@@ -32,6 +32,9 @@ export const entitlementsProjection: Projection = {
       .execute();
   },
 
+  // Read by tenant id, its key: no other index.
+  async createIndexes() {},
+
   async applyBatch(db, events) {
     const domainEvents = events.map(({ event }) => event);
     const tenantIds = domainEvents.flatMap((event) => entitlementTenantOf(event) ?? []);

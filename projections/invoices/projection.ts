@@ -38,7 +38,11 @@ export const invoicesProjection: Projection = {
       .addColumn('last_event_created', 'timestamptz', (c) => c.notNull())
       .addColumn('livemode', 'boolean', (c) => c.notNull())
       .execute();
-    await s.createIndex('invoices_tenant_created_idx').ifNotExists().on('invoices').columns(['tenant_id', 'created', 'id']).execute();
+  },
+
+  // A batch reads invoices by stripe_invoice_id (unique, so indexed with the table); the API pages a tenant's.
+  async createIndexes(db: ProjectionDb, schema: string) {
+    await db.schema.withSchema(schema).createIndex('invoices_tenant_created_idx').ifNotExists().on('invoices').columns(['tenant_id', 'created', 'id']).execute();
   },
 
   async applyBatch(db, events) {

@@ -3,7 +3,7 @@ import type { Projection, ProjectionDb } from '../projection.ts';
 import { selectRowsMatching, upsertRows } from '../row-queries.ts';
 import { addMovementIds, foldMoneyMovements, MONEY_MOVEMENT_EVENT_TYPES, movementIdsOf, movementRows, type MovementIds, type MovementRows } from './evolve.ts';
 import type { MoneyMovementRow, PaymentFactRow } from './rows.ts';
-import { createMoneyMovementTables } from './tables.ts';
+import { createMoneyMovementIndexes, createMoneyMovementTables } from './tables.ts';
 
 /** One row per money movement of every tenant: payments, refunds, disputes, failed attempts, credit notes. */
 export const moneyMovementsProjection: Projection = {
@@ -13,6 +13,7 @@ export const moneyMovementsProjection: Projection = {
   tables: ['money_movements', 'money_movement_payment_facts'],
   eventTypes: new Set(MONEY_MOVEMENT_EVENT_TYPES),
   createTables: createMoneyMovementTables,
+  createIndexes: createMoneyMovementIndexes,
 
   async applyBatch(db, events) {
     const domainEvents = events.map(({ event }) => event);

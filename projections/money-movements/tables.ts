@@ -27,8 +27,6 @@ export async function createMoneyMovementTables(db: ProjectionDb, schema: string
     .addColumn('stripe_event_id', 'text', (c) => c.notNull())
     .addColumn('last_event_created', 'timestamptz', (c) => c.notNull())
     .execute();
-  await s.createIndex('money_movements_occurred_idx').ifNotExists().on('money_movements').columns(['occurred_at', 'id']).execute();
-  await s.createIndex('money_movements_tenant_occurred_idx').ifNotExists().on('money_movements').columns(['tenant_id', 'occurred_at', 'id']).execute();
   // A batch reads the rows its events reach through any of these ids.
   await s.createIndex('money_movements_invoice_idx').ifNotExists().on('money_movements').column('stripe_invoice_id').execute();
   await s.createIndex('money_movements_payment_intent_idx').ifNotExists().on('money_movements').column('stripe_payment_intent_id').execute();
@@ -47,4 +45,11 @@ export async function createMoneyMovementTables(db: ProjectionDb, schema: string
     .execute();
   await s.createIndex('money_movement_payment_facts_invoice_idx').ifNotExists().on('money_movement_payment_facts').column('stripe_invoice_id').execute();
   await s.createIndex('money_movement_payment_facts_intent_idx').ifNotExists().on('money_movement_payment_facts').column('stripe_payment_intent_id').execute();
+}
+
+/** Finance pages movements by when they occurred, across tenants or in one; a batch never reads by either. */
+export async function createMoneyMovementIndexes(db: ProjectionDb, schema: string) {
+  const s = db.schema.withSchema(schema);
+  await s.createIndex('money_movements_occurred_idx').ifNotExists().on('money_movements').columns(['occurred_at', 'id']).execute();
+  await s.createIndex('money_movements_tenant_occurred_idx').ifNotExists().on('money_movements').columns(['tenant_id', 'occurred_at', 'id']).execute();
 }

@@ -29,7 +29,6 @@ export const paymentMethodsProjection: Projection = {
       .addColumn('last_event_created', 'timestamptz', (c) => c.notNull())
       .addColumn('livemode', 'boolean', (c) => c.notNull())
       .execute();
-    await s.createIndex('payment_methods_tenant_idx').ifNotExists().on('payment_methods').column('tenant_id').execute();
     await s
       .createTable('default_payment_methods')
       .ifNotExists()
@@ -38,6 +37,11 @@ export const paymentMethodsProjection: Projection = {
       .addColumn('stripe_payment_method_id', 'text')
       .addColumn('last_event_created', 'timestamptz', (c) => c.notNull())
       .execute();
+  },
+
+  // A batch reads both tables by their keys; the API lists a tenant's methods.
+  async createIndexes(db: ProjectionDb, schema: string) {
+    await db.schema.withSchema(schema).createIndex('payment_methods_tenant_idx').ifNotExists().on('payment_methods').column('tenant_id').execute();
   },
 
   async applyBatch(db, events) {

@@ -3,7 +3,7 @@ import type { Projection, ProjectionDb } from '../projection.ts';
 import { selectRowsMatching, upsertRows } from '../row-queries.ts';
 import { addStripeIds, foldPayments, PAYMENT_EVENT_TYPES, paymentsRows, stripeIdsOf, type PaymentsRows, type StripeIds } from './evolve.ts';
 import type { InvoicePaymentLinkRow, PaymentRow, RefundRow } from './rows.ts';
-import { createPaymentsTables } from './tables.ts';
+import { createPaymentsIndexes, createPaymentsTables } from './tables.ts';
 
 /** One row per paid invoice, net of refunds; refunds and the invoice's payment ids may arrive before or after it. */
 export const paymentsProjection: Projection = {
@@ -15,6 +15,7 @@ export const paymentsProjection: Projection = {
   tables: ['payments', 'payment_refunds', 'invoice_payment_links'],
   eventTypes: new Set(PAYMENT_EVENT_TYPES),
   createTables: createPaymentsTables,
+  createIndexes: createPaymentsIndexes,
 
   async applyBatch(db, events) {
     const domainEvents = events.map(({ event }) => event);

@@ -25,10 +25,6 @@ export async function createPaymentsTables(db: ProjectionDb, schema: string) {
     .addColumn('invoice_created', 'timestamptz', (c) => c.notNull())
     .addColumn('livemode', 'boolean', (c) => c.notNull())
     .execute();
-  await s.createIndex('payments_tenant_paid_idx').ifNotExists().on('payments').columns(['tenant_id', 'paid_at', 'id']).execute();
-  // Finance reads every tenant's payments a keyset page at a time, by paid date or by amount.
-  await s.createIndex('payments_paid_idx').ifNotExists().on('payments').columns(['paid_at', 'id']).execute();
-  await s.createIndex('payments_amount_idx').ifNotExists().on('payments').columns(['amount_minor', 'id']).execute();
   // A batch reads the payments and refunds its events name by any of their Stripe ids at once:
   // unindexed, that read would scan the whole table for every batch.
   await s.createIndex('payments_payment_intent_idx').ifNotExists().on('payments').column('stripe_payment_intent_id').execute();
@@ -53,4 +49,13 @@ export async function createPaymentsTables(db: ProjectionDb, schema: string) {
     .addColumn('stripe_payment_intent_id', 'text')
     .addColumn('stripe_charge_id', 'text')
     .execute();
+}
+
+/** The API pages a tenant's payments by paid date; a batch never reads by these. */
+export async function createPaymentsIndexes(db: ProjectionDb, schema: string) {
+  const s = db.schema.withSchema(schema);
+  await s.createIndex('payments_tenant_paid_idx').ifNotExists().on('payments').columns(['tenant_id', 'paid_at', 'id']).execute();
+  // Finance reads every tenant's payments a keyset page at a time, by paid date or by amount.
+  await s.createIndex('payments_paid_idx').ifNotExists().on('payments').columns(['paid_at', 'id']).execute();
+  await s.createIndex('payments_amount_idx').ifNotExists().on('payments').columns(['amount_minor', 'id']).execute();
 }

@@ -46,6 +46,9 @@ export const routingProjection: Projection = {
       .execute();
   },
 
+  // Read by their keys, by ingest and the re-router as by a batch: no other index.
+  async createIndexes() {},
+
   async applyBatch(db, events) {
     const read = {
       links: await selectRowsMatching<StripeObjectLinkRow>(db, 'stripe_object_links', { stripe_object_id: events.flatMap(linkedObjectIds) }),

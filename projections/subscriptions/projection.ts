@@ -44,6 +44,10 @@ export const subscriptionsProjection: Projection = {
       .addColumn('updated', 'timestamptz', (c) => c.notNull())
       .addColumn('livemode', 'boolean', (c) => c.notNull())
       .execute();
+  },
+
+  // A batch reads subscriptions by stripe_subscription_id (unique, so indexed with the table); the API reads a tenant's.
+  async createIndexes(db: ProjectionDb, schema: string) {
     await db.schema
       .withSchema(schema)
       .createIndex('subscriptions_tenant_idx')

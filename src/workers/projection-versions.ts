@@ -36,5 +36,6 @@ export async function prepareLiveTables(db: ProjectionDb, projection: Projection
   if ((await readCheckpoint(db, projection.name)).exists) return;
   for (const table of projection.tables) await sql`drop table if exists public.${sql.id(table)}`.execute(db);
   await projection.createTables(db, 'public');
+  await projection.createIndexes(db, 'public');
   await ensureCheckpointRow(db, projection.name, projection.version);
 }

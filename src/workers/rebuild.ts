@@ -124,6 +124,8 @@ interface Rebuilding {
   readonly statistics: ReturnType<typeof analyzeAsTheyGrow>;
   readonly setAside: SetAsideEvent[];
   eventsApplied: number;
+  /** Whether its shadow tables have their readers' indexes and statistics (see `finishShadow`). */
+  finished: boolean;
   /** How far the log has been read for the shadow (see `catchUpTogether`). */
   readUpTo: GlobalPosition | undefined;
 }
@@ -149,9 +151,10 @@ async function rebuildHoldingLeases(
     await deleteCheckpoint(db, shadow.checkpointName);
     await discardDeadLetters(db, shadow.checkpointName);
     await sql`create schema ${sql.id(schema)}`.execute(db);
+    // The indexes only readers use come once the load is done (`finishShadow`).
     await projection.createTables(db, schema);
     const live = liveTarget(projection, context);
-    pending.push({ projection, schema, live, shadow, statistics: analyzeAsTheyGrow(db, schema, projection.tables), setAside: [], eventsApplied: 0, readUpTo: undefined });
+    pending.push({ projection, schema, live, shadow, statistics: analyzeAsTheyGrow(db, schema, projection.tables), setAside: [], eventsApplied: 0, finished: false, readUpTo: undefined });
   }
 
   while (pending.length) {
@@ -194,6 +197,7 @@ async function rebuildHoldingLeases(
       rebuilding.eventsApplied += run.applied;
       rebuilding.readUpTo = run.readUpTo;
       rebuilding.setAside.push(...run.setAside);
+      await finishShadow(db, rebuilding);
       const swapped = await swapIn(db, rebuilding, outdated);
       // Another process upgraded the live tables meanwhile, or live moved on: go round again.
       if (!swapped) {
@@ -201,7 +205,6 @@ async function rebuildHoldingLeases(
         continue;
       }
       const { projection, setAside } = rebuilding;
-      await analyze(db, 'public', projection.tables);
       reports.set(projection, {
         projection: projection.name,
         fromVersion: outdated ? builtBy : projection.version,
@@ -216,6 +219,24 @@ async function rebuildHoldingLeases(
     pending = again;
   }
   return projections.map((projection) => reports.get(projection)!);
+}
+
+/**
+ * Builds the indexes only readers use on the loaded shadow tables, each in one sort rather than
+ * an entry per row written during the load, and ANALYZEs the tables (last analyzed when they
+ * were up to four times smaller), before the swap: the swapped-in tables keep both, so readers
+ * plan on the whole log from the start. Once per rebuild: a round again only adds what the live
+ * tables moved on by meanwhile.
+ */
+async function finishShadow(db: ProjectionDb, rebuilding: Rebuilding): Promise<void> {
+  if (rebuilding.finished) return;
+  const { projection, schema } = rebuilding;
+  // Building an index on a large table may take longer than a statement is otherwise allowed.
+  await withoutStatementTimeout(db, async (trx) => {
+    await projection.createIndexes(trx, schema);
+    await analyze(trx, schema, projection.tables);
+  });
+  rebuilding.finished = true;
 }
 
 /**

@@ -25,6 +25,7 @@ describe('applyBatch', function () {
       tables: [],
       eventTypes: new Set(['InvoicePaid']),
       createTables: async () => {},
+      createIndexes: async () => {},
       applyBatch: async (_db, events) => void seen.push(...events),
     };
     return { projection, seen };

@@ -122,6 +122,7 @@ describe('an event a projection cannot apply', function () {
         tables: [],
         eventTypes: new Set(['InvoicePaid']),
         createTables: async () => {},
+        createIndexes: async () => {},
         async applyBatch(_db, events) {
           for (const { event } of events) {
             if (event.type !== 'InvoicePaid') continue;
