@@ -19,15 +19,13 @@ import { exitOnMistake, positiveCount } from '../src/cli/arguments.ts';
 import { loadConfig } from '../src/config.ts';
 import { describeEventStore } from '../adapters/eventstore/esdb/describe.ts';
 import { openLedger } from '../src/ledger.ts';
-import { ingestStripeEvent } from '../src/webhooks/ingest.ts';
-import { readStripeEvent } from '../src/webhooks/read-stripe-event.ts';
-import { catchUpLive } from '../src/workers/live-projections.ts';
 import { scratchStore } from './lib/scratch-store.ts';
 import { syntheticStripeEvent } from './lib/synthetic-stripe-events.ts';
 import { insertCeilings } from './bench/ceilings.ts';
 import { formatShares, summariseCpuProfile, type CpuProfile } from './bench/cpu-profile-summary.ts';
 import { watchPostgresCpu } from './bench/process-cpu.ts';
 import { drive, fmt, type Driven } from './bench/drive.ts';
+import { fillLog } from './bench/fill-log.ts';
 import { webhookSender as sender } from './bench/webhook-sender.ts';
 import { idleTransactionsPerSecond, readModelLag } from './bench/lag.ts';
 import { TS_NODE_ARGS } from './lib/node-args.ts';
@@ -258,15 +256,7 @@ async function main() {
 
     // 2. Fill the log to --events through the same ingest path, then rebuild every projection.
     ledger = await openLedger(config, { command: 'bench (rebuild)' });
-    const deps = { store: ledger.store, tenantExists: async () => true, tenantForStripeObject: async () => null };
-    const filled = await drive(Math.max(0, options.events - offset), 64, (i) => {
-      const read = readStripeEvent(syntheticStripeEvent(tenantIds[(offset + i) % tenantIds.length]!, offset + i).body);
-      if (!read.ok) throw new Error(read.detail);
-      return ingestStripeEvent(deps, read.envelope, new Date());
-    });
-    const count = offset + filled.count;
-    // Live tables first brought to the head, so the rebuild below is timed alone.
-    await catchUpLive(ledger);
+    const count = offset + (await fillLog(ledger, tenantIds, offset, Math.max(0, options.events - offset)));
     await ledger.close();
 
     // `ledger projections rebuild` in a process of its own, so its peak memory is its own.
