@@ -88,7 +88,7 @@ export function registerProjectionCommands(program: Command, withLedger: (run: (
       // collection, however long the log), but V8 lets the old generation grow to up to four times
       // what survived the last full collection before it collects again, and a batch held across
       // its writes is promoted there each time: 100,000 events peaked near 420 MiB RSS. Twice is
-      // enough (about 320 MiB, 210-230 with --max-semi-space-size=16). It is no limit: the heap
+      // enough (about 320 MiB; 210-230 with the --max-semi-space-size=16 of bin/ledger.js). It is no limit: the heap
       // may still grow to whatever a batch needs. It can only be set once V8 runs, for this command alone.
       setFlagsFromString('--heap-growing-percent=100');
       return withLedger(async (ledger) => {

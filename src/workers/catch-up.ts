@@ -7,53 +7,6 @@ import { applyOrSetAside, DEFAULT_SET_ASIDE_POLICY, type SetAsideEvent, type Set
 
 const BATCH_SIZE = 500;
 
-export interface CatchUpOptions {
-  /** Stop at this position (inclusive) instead of the visible head. */
-  readonly until?: GlobalPosition | undefined;
-  readonly batchSize?: number;
-  readonly onProgress?: (applied: number) => void;
-  /** Awaited after each batch is applied, before the next is read. */
-  readonly afterBatch?: (applied: number) => Promise<void>;
-  readonly setAside?: SetAsidePolicy;
-}
-
-/**
- * Reads and applies batches until the target has seen everything visible now (or `until`),
- * setting aside events it cannot apply. Returns how many events it applied and what it set aside.
- */
-export async function catchUp(
-  store: EventStore,
-  db: ProjectionDb,
-  target: ProjectionTarget,
-  options: CatchUpOptions = {},
-): Promise<{ applied: number; setAside: SetAsideEvent[] }> {
-  let applied = 0;
-  const setAside: SetAsideEvent[] = [];
-  for (;;) {
-    options.setAside?.signal?.throwIfAborted();
-    const { position } = await readCheckpoint(db, target.checkpointName);
-    let events = await store.readAll({
-      after: position,
-      streamPrefixes: target.projection.streamPrefixes,
-      limit: options.batchSize ?? BATCH_SIZE,
-    });
-    const until = options.until;
-    if (until) events = events.filter((e) => comparePositions(e.position, until) <= 0);
-    if (!events.length) return { applied, setAside };
-    try {
-      const aside = await applyOrSetAside(db, target, position, events, options.setAside ?? DEFAULT_SET_ASIDE_POLICY);
-      setAside.push(...aside);
-      applied += events.length - aside.length;
-    } catch (error) {
-      // A live runner (say, `serve` beside a rebuild) applied these first: read on from there.
-      if (error instanceof CheckpointMovedError) continue;
-      throw error;
-    }
-    options.onProgress?.(applied);
-    await options.afterBatch?.(applied);
-  }
-}
-
 /** One of the targets `catchUpTogether` brings forward, and how far. */
 export interface TogetherTarget {
   readonly target: ProjectionTarget;
@@ -93,9 +46,9 @@ const laterOf = (a: GlobalPosition, b: GlobalPosition) => (comparePositions(a, b
 const reached = (state: TogetherState) => state.until !== undefined && comparePositions(state.cursor, state.until) >= 0;
 
 /**
- * `catchUp` for several targets at once, reading the log once for them all: each batch (of the
- * streams any of them reads) is read and parsed once and handed to every target still behind, each
- * taking the events past its own checkpoint, of its own streams, up to its own `until`. Each
+ * Brings targets to the head (or each to its `until`), setting aside what they cannot apply,
+ * reading the log once for them all: each batch (of the streams any of them reads) is read and
+ * parsed once and handed to every target still behind, each taking the events past its own checkpoint, of its own streams, up to its own `until`. Each
  * target keeps its own checkpoint row, moved in the transaction that writes its part of the
  * batch, and sets aside by itself what it cannot apply, so an interrupted run resumes each from
  * where it stood. Returns, in the targets' order, what each applied and set aside, and how far the
