@@ -35,7 +35,7 @@ const CLI = new URL('../src/cli/main.ts', import.meta.url).pathname;
 const DOUBLE = new URL('./esdb-double.ts', import.meta.url).pathname;
 const BARE = new URL('./bench/bare-webhook-server.ts', import.meta.url).pathname;
 
-const concurrencies = (value: string) => {
+const countList = (value: string) => {
   const list = value.split(',').map((n) => positiveCount(n));
   return [...new Set(list)].sort((a, b) => a - b);
 };
@@ -43,9 +43,9 @@ const concurrencies = (value: string) => {
 const options = new Command('bench')
   .exitOverride(exitOnMistake)
   .option('--requests <n>', 'webhooks to send over HTTP at each concurrency (a third of it at concurrency 1)', positiveCount, 3000)
-  .option('--concurrency <list>', 'requests in flight at once, comma-separated', concurrencies, [1, 16, 64])
-  .option('--events <n>', 'events in the log for the rebuild measurement', positiveCount, 100_000)
-  .option('--million', 'rebuild at 1,000,000 events (--events 1000000); filling the log takes a while')
+  .option('--concurrency <list>', 'requests in flight at once, comma-separated', countList, [1, 16, 64])
+  .option('--events <list>', 'events in the log for the rebuild measurements, comma-separated: the log is filled to each in turn and rebuilt', countList, [100_000])
+  .option('--million', 'rebuild at 100,000 and at 1,000,000 events (--events 100000,1000000); filling the log takes a while')
   .option('--lag-rate <n>', 'webhooks a second for the lag measurement', positiveCount, 200)
   .option('--lag-seconds <n>', 'how long the lag measurement runs', positiveCount, 10)
   .option('--tenants <n>', 'tenants the events are spread over', positiveCount, 20)
@@ -53,8 +53,8 @@ const options = new Command('bench')
   .option('--profile-rebuild', "run the rebuild under V8's CPU profiler and print where its time went")
   .option('--rebuild-batch <n>', 'events the rebuild reads at a time (its --batch; default: the CLI default)', positiveCount)
   .parse()
-  .opts<{ requests: number; concurrency: number[]; events: number; million?: boolean; lagRate: number; lagSeconds: number; tenants: number; esdbDouble?: boolean; profileRebuild?: boolean; rebuildBatch?: number }>();
-if (options.million) options.events = Math.max(options.events, 1_000_000);
+  .opts<{ requests: number; concurrency: number[]; events: number[]; million?: boolean; lagRate: number; lagSeconds: number; tenants: number; esdbDouble?: boolean; profileRebuild?: boolean; rebuildBatch?: number }>();
+if (options.million) options.events = [...new Set([...options.events, 100_000, 1_000_000])].sort((a, b) => a - b);
 
 const requestsAt = (concurrency: number) => (concurrency === 1 ? Math.ceil(options.requests / 3) : options.requests);
 
@@ -254,51 +254,16 @@ async function main() {
     }
     await stopServer();
 
-    // 2. Fill the log to --events through the same ingest path, then rebuild every projection.
-    ledger = await openLedger(config, { command: 'bench (rebuild)' });
-    const count = offset + (await fillLog(ledger, tenantIds, offset, Math.max(0, options.events - offset)));
-    await ledger.close();
-
-    // `ledger projections rebuild` in a process of its own, so its peak memory is its own.
-    const rebuildStarted = performance.now();
-    const profileDir = join(config.dataDir, 'rebuild-profile');
-    const postgresCpu = watchPostgresCpu(env.DATABASE_URL);
-    const profiling = options.profileRebuild ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
-    const batch = options.rebuildBatch ? ['--batch', String(options.rebuildBatch)] : [];
-    const rebuild = spawn(process.execPath, [...profiling, ...TS_NODE_ARGS, CLI, 'projections', 'rebuild', ...batch], {
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let output = '';
-    rebuild.stdout.on('data', (chunk) => (output += chunk));
-    const code = await new Promise((resolve) => rebuild.on('exit', resolve));
-    const processSeconds = (performance.now() - rebuildStarted) / 1000;
-    const postgresSeconds = await postgresCpu.stop();
-    if (code !== 0) throw new Error(`projections rebuild exited ${code}`);
-    const reports = output.trim().split('\n').map((line) => JSON.parse(line) as { projection: string; equal: boolean; eventsApplied: number; seconds: number; peakRssMiB: number });
-    for (const report of reports) if (!report.equal) throw new Error(`rebuild of ${report.projection} differs from the live tables`);
-    const applied = reports.reduce((n, r) => n + r.eventsApplied, 0);
-    // Each report's seconds run from the start of the rebuild (of all of them) to its swap.
-    const rebuildSeconds = Math.max(...reports.map((r) => r.seconds));
-    rows.push(
-      ['events in the log', `${count}`],
-      [
-        'projection rebuild (`ledger projections rebuild`, all projections)',
-        `${Math.round(count / rebuildSeconds)} log events/s: ${count} events in ${rebuildSeconds.toFixed(1)} s (${processSeconds.toFixed(1)} s with the process's start), ${reports.length} projections, ${applied} event applications`,
-      ],
-      ['peak memory of the rebuild process (RSS)', `${Math.max(...reports.map((r) => r.peakRssMiB))} MiB`],
-      ...(env.DATABASE_URL ? [['Postgres CPU during the rebuild', `${postgresSeconds.toFixed(1)} s (its backends for this database, WAL writer, checkpointer)`] as [string, string]] : []),
-    );
-    if (options.profileRebuild) {
-      const file = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
-      if (file) {
-        const summary = summariseCpuProfile(JSON.parse(readFileSync(join(profileDir, file), 'utf8')) as CpuProfile);
-        rebuildProfile = [
-          `the rebuild process's main thread: busy ${(summary.busyMs / 1000).toFixed(1)} s, idle (waiting on the database) ${(summary.idleMs / 1000).toFixed(1)} s`,
-          formatShares('by kind of work:', summary.byKind),
-          formatShares('by owner:', summary.byOwner),
-        ].join('\n');
-      }
+    // 2. Fill the log to each of --events through the same ingest path, then rebuild every projection.
+    let count = offset;
+    for (const size of options.events) {
+      ledger = await openLedger(config, { command: 'bench (rebuild)' });
+      count += await fillLog(ledger, tenantIds, count, Math.max(0, size - count));
+      await ledger.close();
+      const last = size === options.events.at(-1);
+      const rebuilt = await timeRebuild(config.dataDir, env, count, options.profileRebuild === true && last);
+      rows.push(...rebuilt.rows);
+      if (rebuilt.profile) rebuildProfile = rebuilt.profile;
     }
   } catch (error) {
     if (interrupted) return; // what failed was cut short on purpose; the handler exits
@@ -313,6 +278,53 @@ async function main() {
   console.log(`| ${'measure'.padEnd(width)} | value |\n| ${'-'.repeat(width)} | --- |`);
   for (const [k, v] of rows) console.log(`| ${k.padEnd(width)} | ${v} |`);
   if (rebuildProfile) console.log(`\n${rebuildProfile}`);
+}
+
+/**
+ * `ledger projections rebuild` in a process of its own, so its peak memory is its own: the rows
+ * to print for a log of `count` events, and where its time went when profiled.
+ */
+async function timeRebuild(dataDir: string, env: NodeJS.ProcessEnv, count: number, profile: boolean): Promise<{ rows: [string, string][]; profile?: string }> {
+  const rebuildStarted = performance.now();
+  const profileDir = join(dataDir, `rebuild-profile-${count}`);
+  const postgresCpu = watchPostgresCpu(env.DATABASE_URL);
+  const profiling = profile ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
+  const batch = options.rebuildBatch ? ['--batch', String(options.rebuildBatch)] : [];
+  const rebuild = spawn(process.execPath, [...profiling, ...TS_NODE_ARGS, CLI, 'projections', 'rebuild', ...batch], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let output = '';
+  rebuild.stdout.on('data', (chunk) => (output += chunk));
+  const code = await new Promise((resolve) => rebuild.on('exit', resolve));
+  const processSeconds = (performance.now() - rebuildStarted) / 1000;
+  const postgresSeconds = await postgresCpu.stop();
+  if (code !== 0) throw new Error(`projections rebuild exited ${code}`);
+  const reports = output.trim().split('\n').map((line) => JSON.parse(line) as { projection: string; equal: boolean; eventsApplied: number; seconds: number; peakRssMiB: number });
+  for (const report of reports) if (!report.equal) throw new Error(`rebuild of ${report.projection} differs from the live tables`);
+  const applied = reports.reduce((n, r) => n + r.eventsApplied, 0);
+  // Each report's seconds run from the start of the rebuild (of all of them) to its swap.
+  const rebuildSeconds = Math.max(...reports.map((r) => r.seconds));
+  const rows: [string, string][] = [
+    [
+      `rebuild of all projections (\`ledger projections rebuild\`) from ${count} events`,
+      `${Math.round(count / rebuildSeconds)} log events/s: ${rebuildSeconds.toFixed(1)} s (${processSeconds.toFixed(1)} s with the process's start), ${reports.length} projections, ${applied} event applications`,
+    ],
+    [`peak memory of that rebuild process (RSS)`, `${Math.max(...reports.map((r) => r.peakRssMiB))} MiB`],
+    ...(env.DATABASE_URL ? [[`Postgres CPU during that rebuild`, `${postgresSeconds.toFixed(1)} s (its backends for this database, WAL writer, checkpointer)`] as [string, string]] : []),
+  ];
+  if (!profile) return { rows };
+  const file = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
+  if (!file) return { rows };
+  const summary = summariseCpuProfile(JSON.parse(readFileSync(join(profileDir, file), 'utf8')) as CpuProfile);
+  return {
+    rows,
+    profile: [
+      `the ${count}-event rebuild process's main thread: busy ${(summary.busyMs / 1000).toFixed(1)} s, idle (waiting on the database) ${(summary.idleMs / 1000).toFixed(1)} s`,
+      formatShares('by kind of work:', summary.byKind),
+      formatShares('by owner:', summary.byOwner),
+    ].join('\n'),
+  };
 }
 
 main().catch((error) => {
