@@ -10,7 +10,7 @@ import { createTenantRepository, type TenantRepository } from '../adapters/db/te
 import { createApiKeyRepository, type ApiKeyRepository } from '../adapters/db/api-key-repository.ts';
 import { createPostgresEventStore } from '../adapters/eventstore/postgres.ts';
 import { describeEventStore } from '../adapters/eventstore/esdb/describe.ts';
-import type { Resubscribed, SubscriptionDropped } from '../adapters/eventstore/esdb/esdb.ts';
+import { createEsdbEventStore, type Resubscribed, type SubscriptionDropped } from '../adapters/eventstore/esdb/esdb.ts';
 import { OperatorError } from '../domain/operator-error.ts';
 import { countEventsAfter, readVisibilityHorizon } from '../adapters/eventstore/postgres-horizon.ts';
 import { refuseLogAheadOfServer } from '../adapters/eventstore/postgres-restore-check.ts';
@@ -28,7 +28,7 @@ import { createMoneyMovementQueries, type MoneyMovementQueries } from '../projec
 import { createSubscriptionQueries, type SubscriptionQueries } from '../projections/subscriptions/queries.ts';
 import type { ProjectionContext } from '../projections/projection.ts';
 import type { Config } from './config.ts';
-import type { StripeGateway } from '../adapters/stripe/gateway.ts';
+import { createStripeGateway, type StripeGateway } from '../adapters/stripe/gateway.ts';
 import { loadPlanCatalogue } from './plan-catalogue-file.ts';
 import type { LogDiagnostics } from './workers/projection-monitor.ts';
 import { prepareLiveTables } from './workers/projection-versions.ts';
@@ -95,7 +95,7 @@ export async function openLedger(config: Config, options: OpenLedgerOptions): Pr
       onConnectionError: options.onConnectionError,
     }));
   try {
-    const log = await openEventLog(config, database, options);
+    const log = openEventLog(config, database, options);
     const store = log.store;
     try {
       // Checked first, so that an EventStoreDB that does not answer is named as the cause.
@@ -108,7 +108,7 @@ export async function openLedger(config: Config, options: OpenLedgerOptions): Pr
       await store.close();
       throw error;
     }
-    const stripe = config.stripeSecretKey ? await openStripeGateway(config, config.stripeSecretKey) : null;
+    const stripe = config.stripeSecretKey ? openStripeGateway(config, config.stripeSecretKey) : null;
     const planByPrice = new Map(plans.plans.map((p) => [p.stripePriceId, p.id]));
     return {
       config,
@@ -143,13 +143,7 @@ export async function openLedger(config: Config, options: OpenLedgerOptions): Pr
   }
 }
 
-/**
- * The Stripe client and the EventStoreDB client (gRPC, protobuf) are each hundreds of modules: loaded
- * only when configured, so a command that needs neither (a rebuild, a migration) starts without
- * them, tens of MB smaller (the whole process is measured against a memory budget).
- */
-async function openStripeGateway(config: Config, secretKey: string): Promise<StripeGateway> {
-  const { createStripeGateway } = await import('../adapters/stripe/gateway.ts');
+function openStripeGateway(config: Config, secretKey: string): StripeGateway {
   return createStripeGateway({
     secretKey,
     apiBase: config.stripeApiBase,
@@ -169,10 +163,9 @@ interface EventLog {
  * The log: in EventStoreDB when a connection string is set (the ids it holds are indexed in
  * Postgres, beside the read models and checkpoints), else in the Postgres database itself.
  */
-async function openEventLog(config: Config, database: Database, options: OpenLedgerOptions): Promise<EventLog> {
+function openEventLog(config: Config, database: Database, options: OpenLedgerOptions): EventLog {
   const connectionString = config.eventStoreConnectionString;
   if (!connectionString) return { kind: 'postgres', description: database.description, store: createPostgresEventStore(database.pool, { listen: database.kind === 'postgres' }) };
-  const { createEsdbEventStore } = await import('../adapters/eventstore/esdb/esdb.ts');
   const store = createEsdbEventStore({
     connectionString,
     pool: database.pool,

@@ -5,6 +5,7 @@ import { OperatorError } from '../../domain/operator-error.ts';
 import { loadConfig } from '../config.ts';
 import { openLedger, type Ledger, type OpenLedgerOptions } from '../ledger.ts';
 import { createLogger } from '../logger.ts';
+import { serve } from '../serve.ts';
 import { exitOnMistake, nonBlank } from './arguments.ts';
 import { startCommand } from './command-start.ts';
 import { printJsonLine } from './output.ts';
@@ -58,8 +59,6 @@ program
   .action(async () => {
     const config = loadConfig();
     const logger = createLogger(config.logLevel);
-    // Loaded here: the HTTP server's modules (fastify, the Stripe SDK) are for this command alone.
-    const { serve } = await import('../serve.ts');
     const server = await serve(config, logger);
     let stopping = false;
     const stop = (signal: NodeJS.Signals) => {

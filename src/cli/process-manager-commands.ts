@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { infrastructureStatus } from '../../domain/provisioning/infrastructure-status.ts';
 import type { Ledger } from '../ledger.ts';
 import { createLogger } from '../logger.ts';
+import { startProcessManager } from '../workers/process-manager/start-process-manager.ts';
 import { loadProvisioning } from '../workers/process-manager/provisioning/provisioning-stream.ts';
 import { requestProvisioningRetry } from '../workers/process-manager/provisioning/request-retry.ts';
 import { matching } from './arguments.ts';
@@ -17,8 +18,6 @@ export function registerProcessManagerCommands(program: Command, withLedger: (ru
     .action(() =>
       withLedger(async (ledger) => {
         const logger = createLogger(ledger.config.logLevel);
-        // Loaded here: its ports (SMTP, Vault, the VPS and DNS clients) are for this command alone.
-        const { startProcessManager } = await import('../workers/process-manager/start-process-manager.ts');
         const running = startProcessManager(ledger, logger);
         logger.info('process manager running');
         const signal = await new Promise<NodeJS.Signals>((resolve) => {

@@ -1,6 +1,7 @@
 import type { Database } from '../../adapters/db/database.ts';
 import { createPostgresEventStore } from '../../adapters/eventstore/postgres.ts';
 import { describeEventStore } from '../../adapters/eventstore/esdb/describe.ts';
+import { createEsdbEventStore } from '../../adapters/eventstore/esdb/esdb.ts';
 import { countEventsAfter } from '../../adapters/eventstore/postgres-horizon.ts';
 import { OperatorError } from '../../domain/operator-error.ts';
 import type { EventStore, GlobalPosition } from '../../domain/ports/event-store.ts';
@@ -55,8 +56,6 @@ export async function openStoreForCopy(kind: StoreKind, config: Config, database
     }
     case 'esdb': {
       const connectionString = config.eventStoreConnectionString!;
-      // Loaded only here: the EventStoreDB client is hundreds of modules every other command can do without.
-      const { createEsdbEventStore } = await import('../../adapters/eventstore/esdb/esdb.ts');
       // Its event-id index lives in the ledger's database, like the ledger's own esdb store.
       const store = createEsdbEventStore({ connectionString, pool: database.pool });
       const description = `esdb ${describeEventStore(connectionString)}`;
