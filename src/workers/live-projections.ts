@@ -7,12 +7,6 @@ import { liveVersion } from './projection-versions.ts';
 import type { SetAsideEvent } from './set-aside.ts';
 
 /**
- * Large, since nothing else waits on these transactions: the caller (a CLI command, the bench)
- * wants the read models at the head as soon as may be.
- */
-const LIVE_CATCH_UP_BATCH = 2_500;
-
-/**
  * Applies everything visible in the log now to the live tables of `projections`, reading the log
  * once for all that follow the tenant streams (read once per projection, a log of a million
  * events took minutes for each).
@@ -30,7 +24,6 @@ export async function catchUpLive(ledger: Ledger, projections: readonly Projecti
     ledger.store,
     ledger.database.db,
     current.map((projection) => ({ target: liveTarget(projection, ledger.projectionContext) })),
-    { batchSize: LIVE_CATCH_UP_BATCH },
   );
   return { outdated, setAside: runs.flatMap((run) => run.setAside) };
 }

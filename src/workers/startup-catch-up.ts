@@ -19,9 +19,6 @@ export interface CaughtUp {
 const FIRST_GATHER_MS = 2_000;
 const GATHER_MS = 50;
 
-/** Large: a far-behind read model catches up in a few hundred transactions per million events. */
-const CATCH_UP_BATCH = 2_500;
-
 /**
  * The catch-up the runners of one process share before each follows the log on its own. A
  * runner far behind (read models in a new database beside a long log, or a process that was down
@@ -56,7 +53,7 @@ export function createStartupCatchUp(store: EventStore, db: ProjectionDb, policy
       const requests = waiting;
       waiting = [];
       try {
-        const results = await catchUpLiveTargets(store, db, requests.map((r) => ({ target: r.target })), { batchSize: CATCH_UP_BATCH, setAside: policy });
+        const results = await catchUpLiveTargets(store, db, requests.map((r) => ({ target: r.target })), { setAside: policy });
         requests.forEach((r, i) => r.resolve(results[i]!));
       } catch (error) {
         for (const r of requests) r.reject(error);
